@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): Ketenregie's core beside bare SpiffWorkflow."""

@@ -1,0 +1,390 @@
+"""The engine host: (bundle, state, input, clock) -> :class:`InstanceSnapshot`.
+
+Every call restores a workflow from its bundle (cached, specs restored once) and its
+state, applies one input, runs the engine to its next wait state, and serializes the
+result. Nothing here touches a database or the wall clock.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (  # type: ignore[import-untyped, unused-ignore]
+    ErrorEventDefinition,
+    SignalEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.message import (  # type: ignore[import-untyped, unused-ignore]
+    MessageEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (  # type: ignore[import-untyped, unused-ignore]
+    CatchingEvent,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import (  # type: ignore[import-untyped, unused-ignore]
+    StartEvent,
+)
+from SpiffWorkflow.bpmn.specs.mixins.user_task import (  # type: ignore[import-untyped, unused-ignore]
+    UserTask,
+)
+from SpiffWorkflow.bpmn.util import BpmnEvent  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+    SpiffWorkflowException,
+    TaskNotFoundException,
+)
+from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped, unused-ignore]
+
+from orchestrator.domain.clock import Clock
+from orchestrator.domain.errors import (
+    BpmnErrorRaised,
+    Conflict,
+    KetenregieError,
+    NotFound,
+)
+from orchestrator.domain.runtime import InstanceSnapshot, InstanceStatus
+from orchestrator.engine.compiler import Compiler
+from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
+from orchestrator.engine.dmn import evaluate_decision, parse_dmn
+from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
+from orchestrator.engine.serializer import build_serializer
+from orchestrator.engine.snapshot import SnapshotBuilder, all_tasks
+from orchestrator.engine.specs import TIMER_CLASSES, ExternalTask
+
+log = logging.getLogger(__name__)
+
+#: a stalled workflow (SpiffWorkflow walks task trees at most 1000 deep) is pushed on
+#: this many times before it is declared a runaway loop
+MAX_STALL_ROUNDS = 10_000
+
+
+@dataclass
+class _Loaded:
+    key: str
+    spec: Any
+    subprocess_specs: dict[str, Any]
+    script_engine: SafeScriptEngine
+
+
+class SpiffEngine:
+    """:class:`~orchestrator.engine.contract.ProcessEngine` on SpiffWorkflow 3.2."""
+
+    def __init__(self, clock: Clock, *, cache_size: int = 64) -> None:
+        self.clock = clock
+        self._compiler = Compiler()
+        self._registry = build_serializer().registry
+        self._cache: OrderedDict[str, _Loaded] = OrderedDict()
+        self._cache_size = cache_size
+
+    # -- deploy ----------------------------------------------------------------------------
+
+    def compile(
+        self, files: Sequence[SourceFile], deployed: Sequence[SourceFile] = ()
+    ) -> Compilation:
+        return self._compiler.compile(files, deployed)
+
+    def evaluate_decision(
+        self, source: bytes, decision_key: str, variables: Mapping[str, Any]
+    ) -> list[dict[str, Any]]:
+        definitions = parse_dmn(source, f"{decision_key}.dmn")
+        if decision_key not in definitions.decisions:
+            raise NotFound(f"decision '{decision_key}' is not in this resource")
+        return list(evaluate_decision(definitions, decision_key, variables).rules)
+
+    # -- runtime ---------------------------------------------------------------------------
+
+    def start(
+        self,
+        bundle: str,
+        *,
+        variables: Mapping[str, Any],
+        business_key: str | None,
+        message_name: str | None = None,
+    ) -> InstanceSnapshot:
+        loaded = self._load(bundle)
+        workflow = BpmnWorkflow(
+            loaded.spec, loaded.subprocess_specs, script_engine=loaded.script_engine
+        )
+        completed: list[str] = []
+
+        def act() -> None:
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(variables)
+            self._advance(workflow, completed)
+            self._trigger_start_events(workflow, message_name, variables)
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def complete_user_task(
+        self, bundle: str, state: str, task_id: str, variables: Mapping[str, Any]
+    ) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        task = self._open_task(workflow, task_id, UserTask, "human task")
+        builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
+        accepted = builder.validate_form(task, variables)
+        completed: list[str] = []
+
+        def act() -> None:
+            task.data.update(accepted)
+            builder.apply_outputs(task)
+            task.run()
+            completed.append(task.task_spec.bpmn_id)
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def complete_job(
+        self, bundle: str, state: str, task_id: str, variables: Mapping[str, Any]
+    ) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        task = self._open_task(workflow, task_id, ExternalTask, "job")
+        builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
+        completed: list[str] = []
+
+        def act() -> None:
+            task.data.update(variables)
+            builder.apply_outputs(task)
+            task.run()
+            completed.append(task.task_spec.bpmn_id)
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def throw_job_error(
+        self,
+        bundle: str,
+        state: str,
+        task_id: str,
+        error_code: str,
+        message: str = "",
+        variables: Mapping[str, Any] | None = None,
+    ) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        task = self._open_task(workflow, task_id, ExternalTask, "job")
+        payload = {**(variables or {}), "errorCode": error_code, "errorMessage": message}
+        event = BpmnEvent(ErrorEventDefinition(error_code, code=error_code), payload)
+        catcher = _error_catcher(workflow, task, event)
+        if catcher is None:
+            raise BpmnErrorRaised(
+                error_code=error_code, error_message=message, element_id=task.task_spec.bpmn_id
+            )
+        completed: list[str] = []
+
+        def act() -> None:
+            task.data.update(variables or {})
+            catcher.task_spec.catch(catcher, event)
+            catcher.task_spec._update(catcher)
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def fire_timers(self, bundle: str, state: str, task_ids: Sequence[str]) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        completed: list[str] = []
+
+        def act() -> None:
+            # Timers compare their due time with the engine's clock; refreshing them after
+            # the clock passed is what makes them fire (a SpiffWorkflow 3.2 trap).
+            workflow.refresh_timers()
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def correlate_message(
+        self,
+        bundle: str,
+        state: str,
+        task_id: str,
+        message_name: str,
+        variables: Mapping[str, Any],
+    ) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        task = self._find(workflow, task_id)
+        definition = getattr(task.task_spec, "event_definition", None)
+        if (
+            task.state != TaskState.WAITING
+            or not isinstance(definition, MessageEventDefinition)
+            or definition.name != message_name
+        ):
+            raise Conflict(f"the instance no longer waits for message '{message_name}' there")
+        completed: list[str] = []
+
+        def act() -> None:
+            # Delivered to this one task only: SpiffWorkflow would otherwise accept a first
+            # message of the right name whatever its correlation values.
+            event = BpmnEvent(definition, dict(variables))
+            task.task_spec.catch(task, event)
+            task.task_spec._update(task)
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def signal(self, bundle: str, state: str, signal_name: str) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        completed: list[str] = []
+
+        def act() -> None:
+            workflow.catch(BpmnEvent(SignalEventDefinition(signal_name), {}))
+            self._advance(workflow, completed)
+
+        return self._guarded(workflow, loaded, completed, act)
+
+    def terminate(self, bundle: str, state: str) -> InstanceSnapshot:
+        loaded, workflow = self._restore(bundle, state)
+        workflow.cancel()
+        snapshot = self._snapshot(workflow, loaded, [])
+        return InstanceSnapshot(
+            state=snapshot.state,
+            status=InstanceStatus.TERMINATED,
+            variables=snapshot.variables,
+        )
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _load(self, bundle: str) -> _Loaded:
+        cached = self._cache.get(bundle)
+        if cached is not None:
+            self._cache.move_to_end(bundle)
+            return cached
+        dct = json.loads(bundle)
+        spec = self._registry.restore(dct["spec"])
+        subprocess_specs = {
+            name: self._registry.restore(sub) for name, sub in dct["subprocess_specs"].items()
+        }
+        decisions = {
+            ref: parse_dmn(source.encode("utf-8"), f"{ref}.dmn")
+            for ref, source in dct.get("decisions", {}).items()
+        }
+        engine = SafeScriptEngine(self.clock, dct.get("extensions", {}), decisions)
+        loaded = _Loaded(dct["key"], spec, subprocess_specs, engine)
+        self._cache[bundle] = loaded
+        if len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return loaded
+
+    def _restore(self, bundle: str, state: str) -> tuple[_Loaded, Any]:
+        loaded = self._load(bundle)
+        workflow = self._registry.restore(
+            json.loads(state), spec=loaded.spec, subprocess_specs=loaded.subprocess_specs
+        )
+        workflow.script_engine = loaded.script_engine
+        return loaded, workflow
+
+    @staticmethod
+    def _find(workflow: Any, task_id: str) -> Any:
+        try:
+            return workflow.get_task_from_id(UUID(task_id))
+        except (TaskNotFoundException, ValueError):
+            raise NotFound(f"task {task_id} is not part of this instance") from None
+
+    def _open_task(self, workflow: Any, task_id: str, kind: type, what: str) -> Any:
+        task = self._find(workflow, task_id)
+        if not isinstance(task.task_spec, kind):
+            raise NotFound(f"task {task_id} is not a {what}")
+        if task.state != TaskState.READY:
+            raise Conflict(f"{what} {task_id} is no longer open")
+        return task
+
+    def _trigger_start_events(
+        self, workflow: Any, message_name: str | None, variables: Mapping[str, Any]
+    ) -> None:
+        for task in list(all_tasks(workflow)):
+            spec = task.task_spec
+            if task.state != TaskState.WAITING or not isinstance(spec, StartEvent):
+                continue
+            if task.workflow is not workflow:
+                continue
+            definition = spec.event_definition
+            if isinstance(definition, MessageEventDefinition):
+                if message_name == definition.name:
+                    spec.catch(task, BpmnEvent(definition, dict(variables)))
+                    spec._update(task)
+            elif isinstance(definition, TIMER_CLASSES) and message_name is None:
+                # Started because its timer fired (the scheduler) or by hand.
+                task._set_internal_data(event_fired=True)
+                spec._update(task)
+
+    def _advance(self, workflow: Any, completed: list[str]) -> None:
+        def record(task: Any) -> None:
+            if task.task_spec.bpmn_id:
+                completed.append(task.task_spec.bpmn_id)
+
+        for _ in range(MAX_STALL_ROUNDS):
+            workflow.do_engine_steps(did_complete_task=record)
+            # SpiffWorkflow walks task trees at most 1000 deep; a long loop leaves READY
+            # engine tasks it cannot see. Run those ourselves and go round again.
+            stalled = [
+                t
+                for t in all_tasks(workflow)
+                if t.state == TaskState.READY and not t.task_spec.manual
+            ]
+            if not stalled:
+                return
+            for task in stalled:
+                if task.state == TaskState.READY:
+                    task.run()
+                    record(task)
+        raise EngineFailure("the process keeps looping without waiting; is there a loop?")
+
+    def _guarded(
+        self, workflow: Any, loaded: _Loaded, completed: list[str], act: Callable[[], None]
+    ) -> InstanceSnapshot:
+        try:
+            act()
+            return self._snapshot(workflow, loaded, completed)
+        except KetenregieError:
+            raise
+        except EngineFailure:
+            raise
+        except DiagramFailure as exc:
+            raise EngineFailure(str(exc), element_id=exc.element_id) from None
+        except SpiffWorkflowException as exc:
+            cause = exc.__cause__ or getattr(exc, "exception", None)
+            if isinstance(cause, DiagramFailure):
+                raise EngineFailure(str(cause), element_id=cause.element_id) from None
+            task = getattr(exc, "task", None)
+            element = task.task_spec.bpmn_id if task is not None else None
+            raise EngineFailure(str(exc).split("\n")[0], element_id=element) from None
+
+    def _snapshot(self, workflow: Any, loaded: _Loaded, completed: list[str]) -> InstanceSnapshot:
+        builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
+        state = json.dumps(
+            self._registry.convert(workflow), separators=(",", ":"), default=str
+        )
+        return builder.build(state, completed)
+
+
+def _error_catcher(workflow: Any, task: Any, event: Any) -> Any | None:
+    """The boundary error event nearest to ``task`` that catches ``event``, if any."""
+    current: Any = task
+    while current is not None:
+        parent = current.parent
+        if parent is not None:
+            for sibling in parent.children:
+                spec = sibling.task_spec
+                if (
+                    sibling is not current
+                    and sibling.state == TaskState.WAITING
+                    and isinstance(spec, CatchingEvent)
+                    and isinstance(spec.event_definition, ErrorEventDefinition)
+                    and spec.event_definition.catches(sibling, event)
+                ):
+                    return sibling
+        sub = current.workflow
+        if sub is workflow or sub.parent_task_id is None:
+            return None
+        current = workflow.get_task_from_id(sub.parent_task_id)
+    return None
+
+
+def iter_waiting(workflow: Any) -> Iterator[Any]:
+    """WAITING tasks of the workflow and its subprocesses."""
+    return (t for t in all_tasks(workflow) if t.state == TaskState.WAITING)
+
+
+__all__ = ["SpiffEngine", "iter_waiting", "log"]

@@ -1,0 +1,153 @@
+"""Blobs (content-addressed texts), deployments and process/decision definitions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from orchestrator.store.records import (
+    DecisionDefinitionRecord,
+    DeploymentRecord,
+    ProcessDefinitionRecord,
+    from_row,
+)
+from orchestrator.store.tables import (
+    blobs,
+    decision_definitions,
+    deployments,
+    process_definitions,
+)
+
+
+class BlobRepository:
+    """Texts stored once by their sha256 hash (bundles, BPMN and DMN sources)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def put(self, hash_: str, kind: str, content: str, at: datetime) -> None:
+        """Store ``content`` under ``hash_`` unless it is already there."""
+        values = {"hash": hash_, "kind": kind, "content": content, "created_at": at}
+        # ON CONFLICT DO NOTHING: two deployments racing on the same content both succeed.
+        if self._conn.dialect.name == "postgresql":
+            self._conn.execute(postgresql.insert(blobs).values(values).on_conflict_do_nothing())
+        else:
+            self._conn.execute(sqlite.insert(blobs).values(values).on_conflict_do_nothing())
+
+    def get(self, hash_: str) -> str | None:
+        """The content stored under ``hash_``, or None."""
+        return self._conn.execute(
+            select(blobs.c.content).where(blobs.c.hash == hash_)
+        ).scalar_one_or_none()
+
+
+class DeploymentRepository:
+    """Immutable deployment records."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, record: DeploymentRecord) -> None:
+        self._conn.execute(deployments.insert().values(asdict(record)))
+
+    def get(self, deployment_id: str) -> DeploymentRecord | None:
+        row = self._conn.execute(
+            select(deployments).where(deployments.c.id == deployment_id)
+        ).first()
+        return from_row(DeploymentRecord, row) if row else None
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[DeploymentRecord]:
+        rows = self._conn.execute(
+            select(deployments)
+            .order_by(deployments.c.deployed_at.desc(), deployments.c.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [from_row(DeploymentRecord, r) for r in rows]
+
+
+class DefinitionRepository:
+    """Versioned process and decision definitions."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add_process(self, record: ProcessDefinitionRecord) -> None:
+        self._conn.execute(process_definitions.insert().values(asdict(record)))
+
+    def add_decision(self, record: DecisionDefinitionRecord) -> None:
+        self._conn.execute(decision_definitions.insert().values(asdict(record)))
+
+    def process(self, key: str, version: int | None = None) -> ProcessDefinitionRecord | None:
+        """Version ``version`` of process ``key``, or its latest version."""
+        query = select(process_definitions).where(process_definitions.c.key == key)
+        if version is None:
+            query = query.order_by(process_definitions.c.version.desc()).limit(1)
+        else:
+            query = query.where(process_definitions.c.version == version)
+        row = self._conn.execute(query).first()
+        return from_row(ProcessDefinitionRecord, row) if row else None
+
+    def process_by_id(self, definition_id: str) -> ProcessDefinitionRecord | None:
+        row = self._conn.execute(
+            select(process_definitions).where(process_definitions.c.id == definition_id)
+        ).first()
+        return from_row(ProcessDefinitionRecord, row) if row else None
+
+    def decision(self, key: str) -> DecisionDefinitionRecord | None:
+        """The latest version of decision ``key``."""
+        row = self._conn.execute(
+            select(decision_definitions)
+            .where(decision_definitions.c.key == key)
+            .order_by(decision_definitions.c.version.desc())
+            .limit(1)
+        ).first()
+        return from_row(DecisionDefinitionRecord, row) if row else None
+
+    def latest_processes(self) -> list[ProcessDefinitionRecord]:
+        """The newest version of every process key."""
+        newest = (
+            select(process_definitions.c.key, func.max(process_definitions.c.version).label("v"))
+            .group_by(process_definitions.c.key)
+            .subquery()
+        )
+        rows = self._conn.execute(
+            select(process_definitions)
+            .join(
+                newest,
+                (newest.c.key == process_definitions.c.key)
+                & (newest.c.v == process_definitions.c.version),
+            )
+            .order_by(process_definitions.c.key)
+        )
+        return [from_row(ProcessDefinitionRecord, r) for r in rows]
+
+    def latest_decisions(self) -> list[DecisionDefinitionRecord]:
+        """The newest version of every decision key."""
+        newest = (
+            select(decision_definitions.c.key, func.max(decision_definitions.c.version).label("v"))
+            .group_by(decision_definitions.c.key)
+            .subquery()
+        )
+        rows = self._conn.execute(
+            select(decision_definitions)
+            .join(
+                newest,
+                (newest.c.key == decision_definitions.c.key)
+                & (newest.c.v == decision_definitions.c.version),
+            )
+            .order_by(decision_definitions.c.key)
+        )
+        return [from_row(DecisionDefinitionRecord, r) for r in rows]
+
+    def process_versions(self, key: str) -> list[ProcessDefinitionRecord]:
+        """Every version of process ``key``, newest first."""
+        rows = self._conn.execute(
+            select(process_definitions)
+            .where(process_definitions.c.key == key)
+            .order_by(process_definitions.c.version.desc())
+        )
+        return [from_row(ProcessDefinitionRecord, r) for r in rows]
