@@ -45,7 +45,6 @@ class Settings(BaseSettings):
     message_ttl: timedelta = timedelta(days=7)
     job_lock_seconds: PositiveInt = 300
     timer_batch_size: PositiveInt = 100
-    job_default_retries: PositiveInt = 3
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

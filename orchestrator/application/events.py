@@ -28,6 +28,8 @@ def audit(
     instance_id: str | None = None,
     element_id: str | None = None,
     task_id: str | None = None,
+    process_key: str | None = None,
+    business_key: str | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one audit event."""
@@ -38,8 +40,8 @@ def audit(
             organisation=actor.organisation,
             action=action,
             instance_id=instance.id if instance else instance_id,
-            process_key=instance.process_key if instance else None,
-            business_key=instance.business_key if instance else None,
+            process_key=instance.process_key if instance else process_key,
+            business_key=instance.business_key if instance else business_key,
             element_id=element_id,
             task_id=task_id,
             details=dict(details or {}),

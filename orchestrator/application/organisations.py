@@ -9,6 +9,12 @@ def _norm(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
+def lane_group(lane: str) -> str:
+    """The candidate group a lane stands for when a task names no group ("Consulent IO"
+    -> "consulent_io"): lanes name the role in Camunda-style diagrams."""
+    return _norm(lane)
+
+
 class OrganisationMap:
     """Maps candidate groups and lane names to an organisation.
 

@@ -6,26 +6,23 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, TypeVar
 
 import structlog
 
-from orchestrator.application import events, steps
+from orchestrator.application import events, failures, steps
 from orchestrator.application.correlation import matches
-from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM, Actor
 from orchestrator.application.organisations import OrganisationMap
 from orchestrator.application.snapshot import Applied, SnapshotWriter
 from orchestrator.config import Settings
 from orchestrator.domain.clock import Clock
-from orchestrator.domain.errors import Conflict, KetenregieError, NotFound
+from orchestrator.domain.errors import Conflict, NotFound
 from orchestrator.engine.contract import ProcessEngine
 from orchestrator.store.records import (
     BufferedMessageRecord,
-    IncidentRecord,
     InstanceRecord,
-    JobRecord,
     ProcessDefinitionRecord,
 )
 from orchestrator.store.uow import Store, UnitOfWork
@@ -37,8 +34,6 @@ T = TypeVar("T")
 MAX_FOLLOW_UP_DEPTH = 20
 #: how often a system use case is retried after losing an optimistic-lock race
 SYSTEM_RETRIES = 3
-#: ``locked_until`` of a timer whose firing failed: held until its incident is retried
-PARKED = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -84,21 +79,12 @@ class Runtime:
                     return result
             except steps.StepFailure as failure:
                 incident_id = self.record_failure(failure)
-                raise self.as_error(failure, incident_id) from failure
+                raise failures.as_error(failure, incident_id) from failure
             except Conflict:
                 if attempt == attempts:
                     raise
                 log.info("conflict.retry", attempt=attempt)
         raise AssertionError("unreachable")  # pragma: no cover
-
-    def as_error(self, failure: steps.StepFailure, incident_id: str) -> KetenregieError:
-        if failure.kind == "bpmn-error":
-            return IncidentRaised(failure.message, incident_id=incident_id)
-        return EngineStepFailed(
-            f"the process cannot proceed: {failure.message}",
-            incident_id=incident_id,
-            element_id=failure.element_id,
-        )
 
     def record_failure(self, failure: steps.StepFailure) -> str:
         """Record ``failure`` as an incident in its own transaction; returns its id."""
@@ -108,54 +94,8 @@ class Runtime:
         return incident_id
 
     def add_incident(self, uow: UnitOfWork, failure: steps.StepFailure) -> str:
-        """Write an incident for ``failure`` in ``uow``; park the job or timer it concerns."""
-        now = self.now()
-        step = failure.step
-        job_id: str | None = None
-        if step.op in ("complete_job", "throw_job_error") and step.task_id:
-            job = _job_by_task(uow, failure.instance_id, step.task_id)
-            if job is not None:
-                job_id = job.id
-                uow.jobs.change(job.id, status="incident", last_error=failure.message)
-        if step.op == "fire_timers" and failure.instance_id:
-            held = [
-                t.id
-                for t in uow.timers.for_instance(failure.instance_id)
-                if t.task_id in step.task_ids
-            ]
-            uow.timers.hold(held, PARKED)
-        incident = IncidentRecord(
-            id=str(uuid.uuid4()),
-            instance_id=failure.instance_id,
-            job_id=job_id,
-            task_id=step.task_id,
-            element_id=failure.element_id,
-            kind=failure.kind,
-            message=failure.message,
-            step=step.to_json() if failure.kind == "engine-failure" else None,
-            created_at=now,
-            resolved_at=None,
-            resolved_by=None,
-        )
-        uow.incidents.add(incident)
-        events.audit(
-            uow,
-            now,
-            SYSTEM,
-            "incident.raised",
-            instance_id=failure.instance_id,
-            element_id=failure.element_id,
-            task_id=step.task_id,
-            details={"incident_id": incident.id, "kind": failure.kind, "op": step.op},
-        )
-        log.warning(
-            "incident.raised",
-            incident_id=incident.id,
-            instance_id=failure.instance_id,
-            kind=failure.kind,
-            element_id=failure.element_id,
-        )
-        return incident.id
+        """Write an incident for ``failure`` in ``uow`` (see :func:`failures.add_incident`)."""
+        return failures.add_incident(uow, self.now(), failure)
 
     # ---------------------------------------------------------------------- engine
     def bundle(self, uow: UnitOfWork, bundle_hash: str) -> str:
@@ -198,7 +138,7 @@ class Runtime:
             completed_task_id=completed_task_id,
         )
         self.follow_up(uow, applied, actor, depth)
-        return applied
+        return self._refreshed(uow, applied)
 
     def start_instance(
         self,
@@ -240,6 +180,14 @@ class Runtime:
         applied = self.writer.write(uow, instance, snapshot, now=now, actor=actor, new=True)
         log.info("instance.started", instance_id=instance.id, process_key=definition.key)
         self.follow_up(uow, applied, actor, depth)
+        return self._refreshed(uow, applied)
+
+    @staticmethod
+    def _refreshed(uow: UnitOfWork, applied: Applied) -> Applied:
+        # follow-ups (a buffered message delivered right away) may have moved it on
+        latest = uow.instances.get(applied.instance.id)
+        if latest is not None and latest.version != applied.instance.version:
+            applied.instance = latest
         return applied
 
     # ------------------------------------------------------------------ follow-ups
@@ -305,7 +253,6 @@ class Runtime:
             )
             try:
                 with uow.savepoint():
-                    self.advance(uow, instance, step, SYSTEM, depth=depth + 1)
                     events.audit(
                         uow,
                         self.now(),
@@ -316,6 +263,7 @@ class Runtime:
                         task_id=subscription.task_id,
                         details={"message_name": message.message_name, "buffered": True},
                     )
+                    self.advance(uow, instance, step, SYSTEM, depth=depth + 1)
             except steps.StepFailure as failure:
                 self.add_incident(uow, failure)
             return
@@ -361,7 +309,6 @@ class Runtime:
                 message_name=name,
                 variables=dict(variables),
             )
-            self.advance(uow, instance, step, actor, depth=depth)
             events.audit(
                 uow,
                 now,
@@ -372,6 +319,7 @@ class Runtime:
                 task_id=subscription.task_id,
                 details={"message_name": name},
             )
+            self.advance(uow, instance, step, actor, depth=depth)
             return Delivery("subscription", instance.id)
         starters = [d for d in uow.definitions.latest_processes() if name in d.message_start_names]
         if len(starters) > 1:
@@ -412,12 +360,3 @@ class Runtime:
         )
         uow.messages.buffer(record)
         return record.id
-
-
-def _job_by_task(uow: UnitOfWork, instance_id: str | None, task_id: str) -> JobRecord | None:
-    if instance_id is None:
-        return None
-    for job in uow.jobs.for_instance(instance_id):
-        if job.task_id == task_id:
-            return job
-    return None

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from orchestrator.application import events
 from orchestrator.application.identity import Actor
-from orchestrator.application.organisations import OrganisationMap
+from orchestrator.application.organisations import OrganisationMap, lane_group
 from orchestrator.domain.runtime import (
     FormFieldSpec,
     InstanceSnapshot,
@@ -174,13 +174,16 @@ class SnapshotWriter:
             if row.id != completed_task_id:
                 events.event(uow, now, "task.cancelled", instance, _task_data(row))
         for info in changes.added:
+            groups = list(info.candidate_groups)
+            if not groups and not info.candidate_users and info.lane:
+                groups = [lane_group(info.lane)]
             task = HumanTaskRecord(
                 id=info.task_id,
                 instance_id=instance.id,
                 element_id=info.element_id,
                 name=info.name,
                 lane=info.lane,
-                candidate_groups=list(info.candidate_groups),
+                candidate_groups=groups,
                 candidate_users=list(info.candidate_users),
                 assignee=info.assignee,
                 due_at=info.due_at,

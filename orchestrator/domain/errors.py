@@ -167,5 +167,6 @@ class BpmnErrorRaised(KetenregieError):
 
     def __post_init__(self) -> None:
         KetenregieError.__init__(
-            self, f"BPMN error '{self.error_code}' not caught at {self.element_id}: {self.error_message}"
+            self,
+            f"BPMN error '{self.error_code}' not caught at {self.element_id}: {self.error_message}",
         )

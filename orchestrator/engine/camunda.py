@@ -21,6 +21,8 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 BPMNDI_NS = "http://www.omg.org/spec/BPMN/20100524/DI"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 NS = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS, "bpmndi": BPMNDI_NS}
+#: namespaces Camunda 7 reads as its own (diagrams from Activiti-era tools)
+LEGACY_CAMUNDA_NS = frozenset({"http://activiti.org/bpmn"})
 
 #: flow elements SpiffWorkflow executes for us
 SUPPORTED_FLOW_NODES = frozenset(
@@ -162,11 +164,25 @@ def _split(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
 
 
+def normalise_namespaces(root: etree._Element) -> None:
+    """Rewrite the legacy ``activiti:`` extension namespace, which Camunda 7 accepts as its
+    own, to the Camunda one (in place), so it is validated (and refused) like Camunda's."""
+    for node in root.iter(etree.Element):
+        if etree.QName(node).namespace in LEGACY_CAMUNDA_NS:
+            node.tag = f"{{{CAMUNDA_NS}}}{etree.QName(node).localname}"
+        for key in list(node.attrib):
+            qname = etree.QName(key)
+            if qname.namespace in LEGACY_CAMUNDA_NS:
+                value = node.attrib.pop(key)
+                node.set(f"{{{CAMUNDA_NS}}}{qname.localname}", value)
+
+
 class DocumentReader:
     """Reads one parsed BPMN document into a :class:`DocumentInfo`."""
 
     def __init__(self, tree: etree._ElementTree, file: str) -> None:
         self.root = tree.getroot()
+        normalise_namespaces(self.root)
         self.doc = DocumentInfo(file=file)
         self.messages = {
             m.get("id"): m.get("name") or m.get("id")
@@ -184,9 +200,7 @@ class DocumentReader:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _problem(
-        self, node: etree._Element | None, message: str, severity: str = "error"
-    ) -> None:
+    def _problem(self, node: etree._Element | None, message: str, severity: str = "error") -> None:
         self.doc.problems.append(
             DeployProblem(
                 message=message,
@@ -246,6 +260,13 @@ class DocumentReader:
             if tag in PASSIVE_ELEMENTS:
                 if tag == "sequenceFlow":
                     self._read_flow(node)
+                continue
+            if tag == "subProcess" and node.get("triggeredByEvent") == "true":
+                self._problem(
+                    node,
+                    "event subprocesses are not supported; use a boundary event on an "
+                    "embedded subprocess or on the task instead",
+                )
                 continue
             if tag not in SUPPORTED_FLOW_NODES:
                 self._problem(node, f"element bpmn:{tag} is not supported")
@@ -506,7 +527,7 @@ class DocumentReader:
             self._problem(
                 node,
                 f"script language '{script_format}' is not run by Ketenregie; only JUEL "
-                "expressions (scriptFormat=\"juel\") are evaluated",
+                'expressions (scriptFormat="juel") are evaluated',
             )
             return
         if _cam(node, "resource"):

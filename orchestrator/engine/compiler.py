@@ -367,9 +367,7 @@ class Compiler:
         return found
 
     @staticmethod
-    def _spiff_problem(
-        exc: Exception, doc: _Bpmn, result: Compilation, *, error: bool
-    ) -> None:
+    def _spiff_problem(exc: Exception, doc: _Bpmn, result: Compilation, *, error: bool) -> None:
         element_id = getattr(exc, "id", None) or None
         line = getattr(exc, "line_number", None) or None
         if element_id and not line:

@@ -26,7 +26,6 @@ from SpiffWorkflow.bpmn.specs.defaults import (  # type: ignore[import-untyped, 
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
-    NoneTask,
     ScriptTask,
     StartEvent,
     SubWorkflowTask,
@@ -47,6 +46,7 @@ from orchestrator.engine.specs import (
     ClockDurationTimer,
     DecisionTask,
     ExternalTask,
+    PassThroughTask,
 )
 
 NSMAP = {**DEFAULT_NSMAP, "camunda": CAMUNDA_MODEL_NS}
@@ -69,8 +69,9 @@ class _ClockTimers:
             found = first(self.xpath(f".//bpmn:{tag}"))  # type: ignore[attr-defined]
             if found is not None:
                 return cls(name, (found.text or "").strip(), description=description)
-        raise ValidationException("timer without time specification", node=self.node,
-                                  file_name=self.filename)
+        raise ValidationException(
+            "timer without time specification", node=self.node, file_name=self.filename
+        )
 
 
 class _StartEventParser(_ClockTimers, StartEventParser):
@@ -103,9 +104,9 @@ class KetenregieParser(BpmnParser):
         full_tag("intermediateThrowEvent"): (_ThrowEventParser, IntermediateThrowEvent),
         full_tag("boundaryEvent"): (_BoundaryEventParser, BoundaryEvent),
         full_tag("userTask"): (CamundaTaskParser, UserTask),
-        full_tag("task"): (CamundaTaskParser, NoneTask),
+        full_tag("task"): (CamundaTaskParser, PassThroughTask),
         # Camunda treats a manual task as a pass-through activity.
-        full_tag("manualTask"): (CamundaTaskParser, NoneTask),
+        full_tag("manualTask"): (CamundaTaskParser, PassThroughTask),
         full_tag("serviceTask"): (CamundaTaskParser, ExternalTask),
         full_tag("businessRuleTask"): (CamundaTaskParser, DecisionTask),
         full_tag("scriptTask"): (ScriptTaskParser, ScriptTask),

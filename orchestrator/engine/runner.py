@@ -11,7 +11,7 @@ import json
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import (  # type: ignore
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (  # type: ignore[import-untyped, unused-ignore]
     CatchingEvent,
+    ThrowingEvent,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import (  # type: ignore[import-untyped, unused-ignore]
     StartEvent,
@@ -52,7 +53,7 @@ from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
 from orchestrator.engine.dmn import evaluate_decision, parse_dmn
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
 from orchestrator.engine.serializer import build_serializer
-from orchestrator.engine.snapshot import SnapshotBuilder, all_tasks
+from orchestrator.engine.snapshot import SnapshotBuilder, all_tasks, waiting_events
 from orchestrator.engine.specs import TIMER_CLASSES, ExternalTask
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,10 @@ log = logging.getLogger(__name__)
 #: a stalled workflow (SpiffWorkflow walks task trees at most 1000 deep) is pushed on
 #: this many times before it is declared a runaway loop
 MAX_STALL_ROUNDS = 10_000
+#: finished history kept above the oldest open task when a long task tree is pruned
+KEEP_HISTORY = 25
+#: prune only once this much finished history has piled up (loops), not on every step
+PRUNE_AFTER = 50
 
 
 @dataclass
@@ -68,6 +73,8 @@ class _Loaded:
     spec: Any
     subprocess_specs: dict[str, Any]
     script_engine: SafeScriptEngine
+    #: element id -> signal name of every event that throws a signal
+    signal_throwers: dict[str, str] = field(default_factory=dict)
 
 
 class SpiffEngine:
@@ -114,7 +121,18 @@ class SpiffEngine:
         def act() -> None:
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(variables)
-            self._advance(workflow, completed)
+            # Run the root (and, with several start events, SpiffWorkflow's split) so the
+            # start events are READY (none) or WAITING (message, timer).
+            while True:
+                internal = [
+                    t
+                    for t in workflow.tasks.values()
+                    if t.state == TaskState.READY and t.task_spec.bpmn_id is None
+                ]
+                if not internal:
+                    break
+                for task in internal:
+                    task.run()
             self._trigger_start_events(workflow, message_name, variables)
             self._advance(workflow, completed)
 
@@ -205,13 +223,14 @@ class SpiffEngine:
     ) -> InstanceSnapshot:
         loaded, workflow = self._restore(bundle, state)
         task = self._find(workflow, task_id)
-        definition = getattr(task.task_spec, "event_definition", None)
-        if (
-            task.state != TaskState.WAITING
-            or not isinstance(definition, MessageEventDefinition)
-            or definition.name != message_name
-        ):
+        found = [
+            d
+            for _, d in (waiting_events(task) if task.state == TaskState.WAITING else [])
+            if isinstance(d, MessageEventDefinition) and d.name == message_name
+        ]
+        if not found:
             raise Conflict(f"the instance no longer waits for message '{message_name}' there")
+        definition = found[0]
         completed: list[str] = []
 
         def act() -> None:
@@ -261,7 +280,14 @@ class SpiffEngine:
             for ref, source in dct.get("decisions", {}).items()
         }
         engine = SafeScriptEngine(self.clock, dct.get("extensions", {}), decisions)
-        loaded = _Loaded(dct["key"], spec, subprocess_specs, engine)
+        throwers = {
+            task_spec.bpmn_id: task_spec.event_definition.name
+            for process in [spec, *subprocess_specs.values()]
+            for task_spec in process.task_specs.values()
+            if isinstance(task_spec, ThrowingEvent)
+            and isinstance(task_spec.event_definition, SignalEventDefinition)
+        }
+        loaded = _Loaded(dct["key"], spec, subprocess_specs, engine, throwers)
         self._cache[bundle] = loaded
         if len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)
@@ -293,29 +319,64 @@ class SpiffEngine:
     def _trigger_start_events(
         self, workflow: Any, message_name: str | None, variables: Mapping[str, Any]
     ) -> None:
-        for task in list(all_tasks(workflow)):
+        """Fire the start event(s) this start is for and cancel the others, as Camunda does:
+        a message start for ``message_name``; else the none start event; else (a process
+        with only timer starts, started by the scheduler) its timer start events."""
+        starts = [
+            t
+            for t in workflow.tasks.values()
+            if isinstance(t.task_spec, StartEvent)
+            and t.state in (TaskState.READY, TaskState.WAITING)
+            and _only_internal_ancestors(t)  # not the start of an event subprocess
+        ]
+        if message_name is not None:
+            chosen = [
+                t
+                for t in starts
+                if isinstance(t.task_spec.event_definition, MessageEventDefinition)
+                and t.task_spec.event_definition.name == message_name
+            ]
+            if not chosen:
+                raise NotFound(f"the process has no message start event for '{message_name}'")
+        else:
+            chosen = [t for t in starts if t.state == TaskState.READY] or [
+                t for t in starts if isinstance(t.task_spec.event_definition, TIMER_CLASSES)
+            ]
+        for task in starts:
+            if task not in chosen:
+                task.cancel()
+        for task in chosen:
             spec = task.task_spec
-            if task.state != TaskState.WAITING or not isinstance(spec, StartEvent):
-                continue
-            if task.workflow is not workflow:
-                continue
             definition = spec.event_definition
             if isinstance(definition, MessageEventDefinition):
-                if message_name == definition.name:
-                    spec.catch(task, BpmnEvent(definition, dict(variables)))
-                    spec._update(task)
-            elif isinstance(definition, TIMER_CLASSES) and message_name is None:
-                # Started because its timer fired (the scheduler) or by hand.
+                spec.catch(task, BpmnEvent(definition, dict(variables)))
+                spec._update(task)
+            elif isinstance(definition, TIMER_CLASSES):
+                # Started because its timer fired (the scheduler) or by hand. The scheduler
+                # repeats a cycle; here the start event fires once. SpiffWorkflow predicts no
+                # children for cycle timers (it adds one per cycle), so add them.
                 task._set_internal_data(event_fired=True)
+                if not task.children:
+                    task._sync_children(spec.outputs, TaskState.FUTURE)
                 spec._update(task)
 
     def _advance(self, workflow: Any, completed: list[str]) -> None:
+        ran = 0
+
         def record(task: Any) -> None:
+            nonlocal ran
             if task.task_spec.bpmn_id:
                 completed.append(task.task_spec.bpmn_id)
+            ran += 1
+            if ran % PRUNE_AFTER == 0:
+                # a loop running within one step: keep the tree short while it runs
+                prune_history(workflow)
 
         for _ in range(MAX_STALL_ROUNDS):
             workflow.do_engine_steps(did_complete_task=record)
+            if prune_history(workflow):
+                # A loop grew the tree; with its history cut, SpiffWorkflow sees it whole.
+                workflow.do_engine_steps(did_complete_task=record)
             # SpiffWorkflow walks task trees at most 1000 deep; a long loop leaves READY
             # engine tasks it cannot see. Run those ourselves and go round again.
             stalled = [
@@ -353,10 +414,24 @@ class SpiffEngine:
 
     def _snapshot(self, workflow: Any, loaded: _Loaded, completed: list[str]) -> InstanceSnapshot:
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
-        state = json.dumps(
-            self._registry.convert(workflow), separators=(",", ":"), default=str
-        )
-        return builder.build(state, completed)
+
+        def serialize() -> str:
+            return json.dumps(
+                self._registry.convert(workflow), separators=(",", ":"), default=str
+            )
+
+        # Signals are broadcast (to other instances too) even when one is caught here.
+        signals = [loaded.signal_throwers[e] for e in completed if e in loaded.signal_throwers]
+        return builder.build(serialize, completed, signals)
+
+
+def _only_internal_ancestors(task: Any) -> bool:
+    node = task.parent
+    while node is not None:
+        if node.task_spec.bpmn_id is not None:
+            return False
+        node = node.parent
+    return True
 
 
 def _error_catcher(workflow: Any, task: Any, event: Any) -> Any | None:
@@ -382,9 +457,69 @@ def _error_catcher(workflow: Any, task: Any, event: Any) -> Any | None:
     return None
 
 
+def _prune_one(wf: Any) -> set[UUID]:
+    """Cut finished history off the top of one (sub)workflow's task tree.
+
+    Loops make the tree a long chain of finished tasks: the state grows with every pass and
+    SpiffWorkflow's tree walks stop at depth 1000. Every open task (and the last completed
+    one) lies below their lowest common ancestor; ``KEEP_HISTORY`` tasks above it are kept
+    (so a task completed a moment ago is still known, and completing it again is a
+    conflict), and the rest between the root and those is removed.
+    """
+    anchors = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    if not anchors:
+        return set()
+    if wf.last_task is not None and wf.last_task.id in wf.tasks:
+        anchors.append(wf.last_task)
+    path: list[Any] = []
+    node: Any = anchors[0]
+    while node is not None:
+        path.append(node)
+        node = node.parent
+    path.reverse()
+    index = {t.id: i for i, t in enumerate(path)}
+    lowest = len(path) - 1
+    for anchor in anchors[1:]:
+        node = anchor
+        while node.id not in index:
+            node = node.parent
+        lowest = min(lowest, index[node.id])
+    if lowest < KEEP_HISTORY + PRUNE_AFTER:
+        return set()
+    root, top = path[0], path[lowest - KEEP_HISTORY]
+    kept = {root.id}
+    todo = [top.id]
+    while todo:
+        task_id = todo.pop()
+        kept.add(task_id)
+        todo.extend(wf.tasks[task_id]._children)
+    removed = {task_id for task_id in wf.tasks if task_id not in kept}
+    for task_id in removed:
+        del wf.tasks[task_id]
+    root._children = [top.id]
+    top._parent = root.id
+    return removed
+
+
+def prune_history(workflow: Any) -> bool:
+    """Prune the finished history of the workflow and its subprocesses; drop the finished
+    subprocesses of removed tasks. True if anything was removed."""
+    removed = _prune_one(workflow)
+    for sub in list(workflow.subprocesses.values()):
+        removed |= _prune_one(sub)
+    changed = True
+    while changed:
+        changed = False
+        for parent_id in list(workflow.subprocesses):
+            if parent_id in removed:
+                removed |= set(workflow.subprocesses.pop(parent_id).tasks)
+                changed = True
+    return bool(removed)
+
+
 def iter_waiting(workflow: Any) -> Iterator[Any]:
     """WAITING tasks of the workflow and its subprocesses."""
     return (t for t in all_tasks(workflow) if t.state == TaskState.WAITING)
 
 
-__all__ = ["SpiffEngine", "iter_waiting", "log"]
+__all__ = ["SpiffEngine", "iter_waiting", "log", "prune_history"]

@@ -35,6 +35,7 @@ from orchestrator.engine.specs import (
     ClockDurationTimer,
     DecisionTask,
     ExternalTask,
+    PassThroughTask,
 )
 
 SERIALIZER_VERSION = "ketenregie-1"
@@ -66,6 +67,7 @@ class StatelessWorkflowConverter(BpmnWorkflowConverter):
 def _config() -> dict[Any, Any]:
     config = dict(DEFAULT_CONFIG)
     config[BpmnWorkflow] = StatelessWorkflowConverter
+    config[PassThroughTask] = BpmnTaskSpecConverter
     config[ExternalTask] = BpmnTaskSpecConverter
     config[DecisionTask] = BpmnTaskSpecConverter
     config[ParallelMultiInstanceTask] = MultiInstanceTaskConverter

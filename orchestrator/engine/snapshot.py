@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -12,6 +12,12 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (  # typ
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (  # type: ignore[import-untyped, unused-ignore]
     MessageEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import (  # type: ignore[import-untyped, unused-ignore]
+    MultipleEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import (  # type: ignore[import-untyped, unused-ignore]
+    EventBasedGateway,
 )
 from SpiffWorkflow.bpmn.specs.mixins.user_task import (  # type: ignore[import-untyped, unused-ignore]
     UserTask,
@@ -42,6 +48,19 @@ def all_tasks(workflow: Any) -> Iterator[Any]:
     yield from list(workflow.tasks.values())
     for sub in list(workflow.subprocesses.values()):
         yield from list(sub.tasks.values())
+
+
+def waiting_events(task: Any) -> list[tuple[Any, Any]]:
+    """(element, event definition) pairs a WAITING task waits for. An event-based gateway
+    waits for the events of the catch events after it (SpiffWorkflow moves their
+    definitions into the gateway); those are reported under the catch event's id."""
+    spec = task.task_spec
+    definition = getattr(spec, "event_definition", None)
+    if isinstance(definition, MultipleEventDefinition):
+        if isinstance(spec, EventBasedGateway):
+            return list(zip(spec.outputs, definition.event_definitions, strict=False))
+        return [(spec, d) for d in definition.event_definitions]
+    return [(spec, definition)] if definition is not None else []
 
 
 def jsonable(value: Any) -> Any:
@@ -104,7 +123,14 @@ class SnapshotBuilder:
 
     # -- the snapshot ----------------------------------------------------------------------
 
-    def build(self, state: str, completed: list[str]) -> InstanceSnapshot:
+    def build(
+        self,
+        serialize: Callable[[], str],
+        completed: list[str],
+        thrown_signals: list[str] | None = None,
+    ) -> InstanceSnapshot:
+        """Read the workflow, then serialize it with ``serialize``: reading fixes values
+        (due dates) in the tasks' internal data, which the state must keep."""
         workflow = self.workflow
         tasks = list(all_tasks(workflow))
         user_tasks, jobs, timer_infos, subscriptions, current = [], [], [], [], []
@@ -119,29 +145,32 @@ class SnapshotBuilder:
             elif task.state == TaskState.READY and isinstance(spec, ExternalTask):
                 jobs.append(self._job(task))
             elif task.state == TaskState.WAITING:
-                definition = getattr(spec, "event_definition", None)
-                if isinstance(definition, TIMER_CLASSES):
-                    due = definition.due(task)
-                    if due is not None:
-                        timer_infos.append(TimerInfo(str(task.id), spec.bpmn_id, spec.bpmn_name, due))
-                elif isinstance(definition, MessageEventDefinition):
-                    subscriptions.append(
-                        SubscriptionInfo(str(task.id), spec.bpmn_id, definition.name)
-                    )
+                for element, definition in waiting_events(task):
+                    if isinstance(definition, TIMER_CLASSES):
+                        due = definition.due(task)
+                        if due is not None:
+                            timer_infos.append(
+                                TimerInfo(str(task.id), element.bpmn_id, element.bpmn_name, due)
+                            )
+                    elif isinstance(definition, MessageEventDefinition):
+                        subscriptions.append(
+                            SubscriptionInfo(str(task.id), element.bpmn_id, definition.name)
+                        )
         thrown, signals = [], []
         for event in workflow.get_events():
             definition = event.event_definition
             if isinstance(definition, MessageEventDefinition):
-                thrown.append(
-                    ThrownMessage(definition.name, jsonable(event.payload or {}), {})
-                )
-            elif isinstance(definition, SignalEventDefinition):
+                thrown.append(ThrownMessage(definition.name, jsonable(event.payload or {}), {}))
+            elif isinstance(definition, SignalEventDefinition) and thrown_signals is None:
                 signals.append(definition.name)
+        if thrown_signals is not None:
+            signals = list(thrown_signals)
         status = InstanceStatus.COMPLETED if workflow.is_completed() else InstanceStatus.RUNNING
+        variables = self._variables(tasks)
         return InstanceSnapshot(
-            state=state,
+            state=serialize(),
             status=status,
-            variables=self._variables(tasks),
+            variables=variables,
             user_tasks=tuple(user_tasks),
             jobs=tuple(jobs),
             timers=tuple(timer_infos),

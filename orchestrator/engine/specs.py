@@ -11,7 +11,10 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from SpiffWorkflow.bpmn.specs.defaults import ServiceTask  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.bpmn.specs.defaults import (  # type: ignore[import-untyped, unused-ignore]
+    NoneTask,
+    ServiceTask,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[import-untyped, unused-ignore]
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
@@ -20,6 +23,15 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[i
 from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped, unused-ignore]
 
 from orchestrator.engine import timers
+
+
+class PassThroughTask(NoneTask):
+    """``bpmn:task`` and ``bpmn:manualTask``: Camunda passes through them. SpiffWorkflow's
+    ``NoneTask`` is *manual* and would wait READY forever, visible to nobody."""
+
+    def __init__(self, wf_spec: Any, bpmn_id: str, **kwargs: Any) -> None:
+        super().__init__(wf_spec, bpmn_id, **kwargs)
+        self.manual = False
 
 
 class ExternalTask(ServiceTask):

@@ -58,7 +58,9 @@ def parse_duration(text: str) -> Duration:
     return Duration(
         months=int(months),
         days=parts.get("weeks", 0) * 7 + parts.get("days", 0),
-        seconds=parts.get("hours", 0) * 3600 + parts.get("minutes", 0) * 60 + parts.get("seconds", 0),
+        seconds=parts.get("hours", 0) * 3600
+        + parts.get("minutes", 0) * 60
+        + parts.get("seconds", 0),
     )
 
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
+from orchestrator.domain.errors import Conflict
 from orchestrator.store.records import (
     DecisionDefinitionRecord,
     DeploymentRecord,
@@ -76,10 +79,23 @@ class DefinitionRepository:
         self._conn = conn
 
     def add_process(self, record: ProcessDefinitionRecord) -> None:
-        self._conn.execute(process_definitions.insert().values(asdict(record)))
+        """Insert a new version.
+
+        Raises:
+            Conflict: another deployment took this version number concurrently.
+        """
+        self._insert_version(process_definitions, asdict(record))
 
     def add_decision(self, record: DecisionDefinitionRecord) -> None:
-        self._conn.execute(decision_definitions.insert().values(asdict(record)))
+        """Insert a new version (Conflict when the version was taken concurrently)."""
+        self._insert_version(decision_definitions, asdict(record))
+
+    def _insert_version(self, table: Table, values: dict[str, Any]) -> None:
+        try:
+            with self._conn.begin_nested():
+                self._conn.execute(table.insert().values(values))
+        except IntegrityError as error:
+            raise Conflict(f"{values['id']} was deployed concurrently") from error
 
     def process(self, key: str, version: int | None = None) -> ProcessDefinitionRecord | None:
         """Version ``version`` of process ``key``, or its latest version."""

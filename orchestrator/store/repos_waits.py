@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from orchestrator.store.records import (
     BufferedMessageRecord,
@@ -151,13 +152,22 @@ class MessageRepository:
             is not None
         )
 
-    def mark_processed(self, message_id: str, instance_id: str | None, at: datetime) -> None:
-        """Remember ``message_id``; a concurrent duplicate fails on the primary key."""
-        self._conn.execute(
-            processed_messages.insert().values(
-                message_id=message_id, instance_id=instance_id, received_at=at
-            )
-        )
+    def mark_processed(self, message_id: str, instance_id: str | None, at: datetime) -> bool:
+        """Remember ``message_id``; False when it was seen before (a duplicate).
+
+        ``ON CONFLICT DO NOTHING``: on PostgreSQL a concurrent duplicate waits for the first
+        transaction and then reports False instead of failing.
+        """
+        values = {"message_id": message_id, "instance_id": instance_id, "received_at": at}
+        insert = postgresql.insert if self._conn.dialect.name == "postgresql" else sqlite.insert
+        # RETURNING, not rowcount: psycopg reports -1 for INSERT .. ON CONFLICT DO NOTHING
+        inserted = self._conn.execute(
+            insert(processed_messages)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(processed_messages.c.message_id)
+        ).first()
+        return inserted is not None
 
     def set_processed_instance(self, message_id: str, instance_id: str | None) -> None:
         self._conn.execute(

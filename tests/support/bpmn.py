@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from xml.sax.saxutils import escape, quoteattr
 
 NS = (
@@ -202,7 +203,7 @@ class Diagram:
         return self
 
     def chain(self, *ids: str) -> Diagram:
-        for a, b in zip(ids, ids[1:], strict=False):
+        for a, b in pairwise(ids):
             self.flow(a, b)
         return self
 

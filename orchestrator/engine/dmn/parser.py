@@ -66,7 +66,7 @@ class _Reader:
         element_id: str | None = None,
         element_name: str | None = None,
     ) -> None:
-        line = element.sourceline if element is not None else None
+        line = _line(element) if element is not None else None
         self.problems.append(
             DeployProblem(
                 message,
@@ -111,6 +111,12 @@ class _Reader:
             return None
 
 
+def _line(element: etree._Element) -> int | None:
+    # lxml gives None for elements built in memory; the stubs type it loosely
+    line: object = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) else None
+
+
 def _local(tag: object) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
@@ -140,7 +146,7 @@ def parse_dmn(content: bytes, filename: str) -> DmnDefinitions:
                     "not a DMN 1.3 document: expected <definitions> in namespace "
                     "https://www.omg.org/spec/DMN/20191111/MODEL/",
                     file=filename,
-                    line=root.sourceline,
+                    line=_line(root),
                 )
             ]
         )
@@ -174,9 +180,7 @@ def parse_dmn(content: bytes, filename: str) -> DmnDefinitions:
 
 def _check_languages(reader: _Reader, root: etree._Element) -> None:
     # One walk over the whole tree: a language override can sit on any element
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments
+    for element in root.iter("*"):  # "*": elements only, no comments
         for attribute in ("expressionLanguage", "typeLanguage"):
             value = element.get(attribute)
             if value is not None and not _FEEL_LANGUAGE.fullmatch(value.strip()):
@@ -234,7 +238,7 @@ def _decision(reader: _Reader, element: etree._Element) -> Decision | None:
         table=table,
         literal_expression=literal,
         required_decisions=required,
-        line=element.sourceline,
+        line=_line(element),
     )
 
 
@@ -434,7 +438,8 @@ def _rule(
     ):
         if found != expected:
             reader.problem(
-                f"decision '{decision_id}', rule {index} has {found} {kind} entries but the table has {expected} "
+                f"decision '{decision_id}', rule {index} has {found} {kind} entries "
+                f"but the table has {expected} "
                 f"{kind} columns",
                 element,
                 rule_id,
@@ -463,7 +468,8 @@ def _rule(
         expression = reader.parse_cell(
             parse_feel,
             text,
-            f"decision '{decision_id}', rule {index}, output entry in column {column}{_column_label(outputs, column)}",
+            f"decision '{decision_id}', rule {index}, output entry in column {column}"
+            + _column_label(outputs, column),
             entry,
             rule_id,
         )

@@ -75,7 +75,7 @@ class UnaryTests:
         return self._names
 
     def constant_values(self) -> tuple[Any, ...] | None:
-        """The listed values when the tests are only constants (``"a","b"``), else None.
+        """Return the listed values when the tests are only constants (``"a","b"``), else None.
 
         Used for ``inputValues``/``outputValues``, whose order defines DMN priority.
         """

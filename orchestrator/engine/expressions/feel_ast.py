@@ -44,7 +44,7 @@ class Node:
         return ()
 
     def walk(self) -> Iterator[Node]:
-        """This node and all nodes below it."""
+        """Yield this node and all nodes below it."""
         yield self
         for child in self.children():
             yield from child.walk()
@@ -52,6 +52,8 @@ class Node:
 
 @dataclass(frozen=True)
 class Literal(Node):
+    """A constant (number, string, boolean, null, temporal value)."""
+
     value: Any
 
     def eval(self, env: Env) -> Any:
@@ -60,6 +62,8 @@ class Literal(Node):
 
 @dataclass(frozen=True)
 class Name(Node):
+    """A variable reference."""
+
     name: str
 
     def eval(self, env: Env) -> Any:
@@ -89,6 +93,8 @@ _TEMPORAL_PARTS = {
 
 @dataclass(frozen=True)
 class Path(Node):
+    """``base.key``: a context entry or a temporal/duration component."""
+
     base: Node
     key: str
 
@@ -126,6 +132,8 @@ def _timedelta_part(value: dt.timedelta, key: str) -> Decimal:
 
 @dataclass(frozen=True)
 class ListNode(Node):
+    """``[a, b, c]``."""
+
     items: tuple[Node, ...]
 
     def eval(self, env: Env) -> Any:
@@ -137,6 +145,8 @@ class ListNode(Node):
 
 @dataclass(frozen=True)
 class Negate(Node):
+    """Unary minus."""
+
     operand: Node
 
     def eval(self, env: Env) -> Any:
@@ -148,6 +158,8 @@ class Negate(Node):
 
 @dataclass(frozen=True)
 class Arith(Node):
+    """``+ - * / **``."""
+
     op: str
     left: Node
     right: Node
@@ -172,6 +184,8 @@ def compare_op(op: str, left: Any, right: Any) -> bool | None:
 
 @dataclass(frozen=True)
 class Compare(Node):
+    """``= != < <= > >=``."""
+
     op: str
     left: Node
     right: Node
@@ -211,6 +225,8 @@ class Logic(Node):
 
 @dataclass(frozen=True)
 class If(Node):
+    """``if c then a else b``."""
+
     condition: Node
     then: Node
     otherwise: Node
@@ -226,6 +242,8 @@ class If(Node):
 
 @dataclass(frozen=True)
 class Call(Node):
+    """A call of a whitelisted built-in function."""
+
     function: str  # always a key of BUILTINS: the parser checks the whitelist
     args: tuple[Node, ...]
 
@@ -343,7 +361,7 @@ class TestList:
     negated: bool = False
 
     def check(self, env: Env) -> bool | None:
-        """True, False or None (null) for the input value in ``env``."""
+        """Return True, False or None (null) for the input value in ``env``."""
         outcome = _any_true(test.check(env) for test in self.tests)
         if self.negated and outcome is not None:
             return not outcome

@@ -79,6 +79,8 @@ _DIGITS = "0123456789"
 
 @dataclass(frozen=True)
 class Token:
+    """One lexical token with its offset in the text."""
+
     kind: str  # "num", "str", "name", "op", "at" (@"..." literal), "eof"
     value: str
     pos: int
@@ -219,7 +221,7 @@ class Parser:
     # --- simple expressions --------------------------------------------------------------
 
     def expression(self) -> ast.Node:
-        """expression := if-expression | disjunction."""
+        """Parse ``expression := if-expression | disjunction``."""
         self.enter()
         try:
             if self.at("name", "if"):
@@ -397,7 +399,7 @@ class Parser:
     # --- unary tests ---------------------------------------------------------------------
 
     def unary_tests(self) -> ast.TestList:
-        """unary tests := '-' | 'not' '(' positive tests ')' | positive tests."""
+        """Parse ``unary tests := '-' | 'not' '(' positive tests ')' | positive tests``."""
         if self.at("eof"):
             return ast.TestList((ast.AnyTest(),))
         if self.at_op("-") and self.tokens[self.index + 1].kind == "eof":

@@ -1,0 +1,84 @@
+"""Composition root: settings + engine + clock -> the wired application services.
+
+Nothing here runs at import time; :func:`build` opens the database (and migrates it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import structlog
+
+from orchestrator.application.audit import AuditService
+from orchestrator.application.deploy import DeployService
+from orchestrator.application.incidents import IncidentService
+from orchestrator.application.instances import InstanceService
+from orchestrator.application.jobs import JobService
+from orchestrator.application.messages import MessageService
+from orchestrator.application.runtime import Runtime
+from orchestrator.application.tasks import TaskService
+from orchestrator.application.timers import TimerService
+from orchestrator.config import Settings
+from orchestrator.domain.clock import Clock
+from orchestrator.engine.contract import ProcessEngine
+from orchestrator.store import Store, create_db_engine, upgrade
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Container:
+    """Every service of one running application, sharing one store, engine and clock."""
+
+    settings: Settings
+    store: Store
+    engine: ProcessEngine
+    clock: Clock
+    runtime: Runtime
+    deployments: DeployService
+    instances: InstanceService
+    tasks: TaskService
+    timers: TimerService
+    messages: MessageService
+    jobs: JobService
+    incidents: IncidentService
+    audit: AuditService
+
+    def close(self) -> None:
+        """Release database connections."""
+        self.store.dispose()
+
+
+def build(
+    settings: Settings, *, engine: ProcessEngine, clock: Clock, migrate: bool = True
+) -> Container:
+    """Wire the application.
+
+    Args:
+        settings: validated settings.
+        engine: the process engine (the real one, or a fake in tests).
+        clock: the clock every timer decision reads.
+        migrate: bring the schema to the newest Alembic revision first.
+    """
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    db = create_db_engine(settings.database_url)
+    if migrate:
+        upgrade(settings.database_url, engine=db)
+    store = Store(db)
+    runtime = Runtime(store, engine, clock, settings)
+    log.info("container.built", backend=db.dialect.name)
+    return Container(
+        settings=settings,
+        store=store,
+        engine=engine,
+        clock=clock,
+        runtime=runtime,
+        deployments=DeployService(runtime),
+        instances=InstanceService(runtime),
+        tasks=TaskService(runtime),
+        timers=TimerService(runtime),
+        messages=MessageService(runtime),
+        jobs=JobService(runtime),
+        incidents=IncidentService(runtime),
+        audit=AuditService(runtime),
+    )

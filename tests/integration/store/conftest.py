@@ -1,0 +1,3 @@
+from tests.integration.store.fixtures import migrated_url
+
+__all__ = ["migrated_url"]
