@@ -116,14 +116,20 @@ class DeployService:
         report = DeployReport(deployment_id=None, problems=list(compilation.problems))
         new_processes: list[ProcessDefinitionRecord] = []
         new_decisions: list[DecisionDefinitionRecord] = []
-        # resources passed as ``deployed`` are context only; they are not redeployed
         for process in compilation.processes:
-            if process.resource_name not in hashes:
-                continue
             latest = uow.definitions.process(process.key)
-            if latest is not None and latest.bundle_hash == process.bundle_hash:
-                report.unchanged.append(_item_of_process(latest))
-                continue
+            if process.resource_name not in hashes:
+                # A process deployed earlier is redeployed only when what it embeds (a
+                # decision table or a called process) changed with this deployment, so a
+                # process owner's new decision table applies to instances started from now.
+                if latest is None or latest.bundle_hash == process.bundle_hash:
+                    continue
+                source_hash = latest.source_hash
+            else:
+                source_hash = hashes[process.resource_name]
+                if latest is not None and latest.bundle_hash == process.bundle_hash:
+                    report.unchanged.append(_item_of_process(latest))
+                    continue
             version = latest.version + 1 if latest else 1
             new_processes.append(
                 ProcessDefinitionRecord(
@@ -133,7 +139,7 @@ class DeployService:
                     name=process.name,
                     deployment_id=deployment_id,
                     bundle_hash=process.bundle_hash,
-                    source_hash=hashes[process.resource_name],
+                    source_hash=source_hash,
                     resource_name=process.resource_name,
                     message_start_names=list(process.message_start_names),
                     timer_start=process.timer_start,
