@@ -82,3 +82,22 @@ def build(
         incidents=IncidentService(runtime),
         audit=AuditService(runtime),
     )
+
+
+def build_default(settings: Settings, *, clock: Clock | None = None) -> Container:
+    """Wire the application as it runs for real: the SpiffWorkflow engine and the wall clock.
+
+    Creates ``settings.data_dir`` when it is missing and migrates the database.
+
+    Args:
+        settings: validated settings.
+        clock: the clock to use instead of :class:`~orchestrator.domain.clock.SystemClock`
+            (a ``ManualClock`` for demos and tests that travel in time).
+    """
+    # Imported here: SpiffWorkflow is slow to import and `ketenregie --help` needs none of it.
+    from orchestrator.domain.clock import SystemClock
+    from orchestrator.engine.runner import SpiffEngine
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    chosen: Clock = clock if clock is not None else SystemClock()
+    return build(settings, engine=SpiffEngine(chosen), clock=chosen)

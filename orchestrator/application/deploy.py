@@ -144,6 +144,7 @@ class DeployService:
                     message_start_names=list(process.message_start_names),
                     timer_start=process.timer_start,
                     deployed_at=now,
+                    properties=dict(process.properties),
                 )
             )
             uow.blobs.put(process.bundle_hash, "bundle", process.bundle, now)

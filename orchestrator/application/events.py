@@ -108,5 +108,7 @@ def job_message(uow: UnitOfWork, at: datetime, job: JobRecord, instance: Instanc
                 "variables": job.variables,
             },
             created_at=at,
+            # a retry is published when its backoff is over, not before
+            available_at=job.due_at if job.due_at > at else None,
         )
     )

@@ -11,8 +11,9 @@ from typing import Any
 import structlog
 
 from orchestrator.application import events, steps
-from orchestrator.application.errors import IncidentRaised
+from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM, Actor
+from orchestrator.application.job_results import JobResult, ResultOutcome
 from orchestrator.application.runtime import Runtime
 from orchestrator.application.views import JobView
 from orchestrator.domain.errors import Conflict, NotFound
@@ -77,26 +78,29 @@ class JobService:
 
         def work(uow: UnitOfWork) -> None:
             job = self._locked(uow, job_id, worker_id)
-            instance = uow.instances.get(job.instance_id)
-            if instance is None:  # pragma: no cover - foreign key
-                raise NotFound(f"instance {job.instance_id} not found")
-            step = steps.Step(
-                op="complete_job", task_id=job.task_id, variables=dict(variables or {})
-            )
-            events.audit(
-                uow,
-                self._rt.now(),
-                actor,
-                "job.completed",
-                instance=instance,
-                element_id=job.element_id,
-                task_id=job.task_id,
-                details={"job_id": job.id, "topic": job.topic},
-            )
-            self._rt.advance(uow, instance, step, actor)
+            self._complete_in(uow, job, variables, actor)
 
         self._rt.run(work)
         log.info("job.completed", job_id=job_id)
+
+    def _complete_in(
+        self, uow: UnitOfWork, job: JobRecord, variables: Mapping[str, Any] | None, actor: Actor
+    ) -> None:
+        instance = uow.instances.get(job.instance_id)
+        if instance is None:  # pragma: no cover - foreign key
+            raise NotFound(f"instance {job.instance_id} not found")
+        step = steps.Step(op="complete_job", task_id=job.task_id, variables=dict(variables or {}))
+        events.audit(
+            uow,
+            self._rt.now(),
+            actor,
+            "job.completed",
+            instance=instance,
+            element_id=job.element_id,
+            task_id=job.task_id,
+            details={"job_id": job.id, "topic": job.topic},
+        )
+        self._rt.advance(uow, instance, step, actor)
 
     def fail(
         self,
@@ -123,64 +127,75 @@ class JobService:
 
         def work(uow: UnitOfWork) -> JobRecord:
             job = self._locked(uow, job_id, worker_id)
-            instance = uow.instances.get(job.instance_id)
-            now = self._rt.now()
-            attempts = job.attempts + 1
-            max_attempts = attempts + retries if retries is not None else job.max_attempts
-            changes: dict[str, Any] = {
-                "attempts": attempts,
-                "max_attempts": max_attempts,
-                "last_error": error_message,
-                "locked_by": None,
-                "lock_expires_at": None,
-            }
-            if attempts >= max_attempts:
-                changes["status"] = "incident"
-                incident = IncidentRecord(
-                    id=str(uuid.uuid4()),
-                    instance_id=job.instance_id,
-                    job_id=job.id,
-                    task_id=job.task_id,
-                    element_id=job.element_id,
-                    kind="job-failed",
-                    message=error_message,
-                    step=None,
-                    created_at=now,
-                    resolved_at=None,
-                    resolved_by=None,
-                )
-                uow.incidents.add(incident)
-                events.audit(
-                    uow,
-                    now,
-                    SYSTEM,
-                    "incident.raised",
-                    instance=instance,
-                    element_id=job.element_id,
-                    task_id=job.task_id,
-                    details={"incident_id": incident.id, "kind": "job-failed", "job_id": job.id},
-                )
-                log.warning("incident.raised", incident_id=incident.id, job_id=job.id)
-            else:
-                changes["status"] = "pending"
-                changes["due_at"] = now + (retry_in or _interval(job.retry_intervals, attempts))
-            uow.jobs.change(job.id, **changes)
-            updated = replace(job, **changes)
-            if updated.status == "pending" and instance is not None:
-                events.job_message(uow, now, updated, instance)
+            return self._fail_in(uow, job, error_message, actor, retries, retry_in)
+
+        return JobView.of(self._rt.run(work))
+
+    def _fail_in(
+        self,
+        uow: UnitOfWork,
+        job: JobRecord,
+        error_message: str,
+        actor: Actor,
+        retries: int | None,
+        retry_in: timedelta | None,
+    ) -> JobRecord:
+        instance = uow.instances.get(job.instance_id)
+        now = self._rt.now()
+        attempts = job.attempts + 1
+        max_attempts = attempts + retries if retries is not None else job.max_attempts
+        changes: dict[str, Any] = {
+            "attempts": attempts,
+            "max_attempts": max_attempts,
+            "last_error": error_message,
+            "locked_by": None,
+            "lock_expires_at": None,
+        }
+        if attempts >= max_attempts:
+            changes["status"] = "incident"
+            incident = IncidentRecord(
+                id=str(uuid.uuid4()),
+                instance_id=job.instance_id,
+                job_id=job.id,
+                task_id=job.task_id,
+                element_id=job.element_id,
+                kind="job-failed",
+                message=error_message,
+                step=None,
+                created_at=now,
+                resolved_at=None,
+                resolved_by=None,
+            )
+            uow.incidents.add(incident)
             events.audit(
                 uow,
                 now,
-                actor,
-                "job.failed",
+                SYSTEM,
+                "incident.raised",
                 instance=instance,
                 element_id=job.element_id,
                 task_id=job.task_id,
-                details={"job_id": job.id, "attempt": attempts, "max_attempts": max_attempts},
+                details={"incident_id": incident.id, "kind": "job-failed", "job_id": job.id},
             )
-            return updated
-
-        return JobView.of(self._rt.run(work))
+            log.warning("incident.raised", incident_id=incident.id, job_id=job.id)
+        else:
+            changes["status"] = "pending"
+            changes["due_at"] = now + (retry_in or _interval(job.retry_intervals, attempts))
+        uow.jobs.change(job.id, **changes)
+        updated = replace(job, **changes)
+        if updated.status == "pending" and instance is not None:
+            events.job_message(uow, now, updated, instance)
+        events.audit(
+            uow,
+            now,
+            actor,
+            "job.failed",
+            instance=instance,
+            element_id=job.element_id,
+            task_id=job.task_id,
+            details={"job_id": job.id, "attempt": attempts, "max_attempts": max_attempts},
+        )
+        return updated
 
     def bpmn_error(
         self,
@@ -200,33 +215,99 @@ class JobService:
 
         def work(uow: UnitOfWork) -> None:
             job = self._locked(uow, job_id, worker_id)
-            instance = uow.instances.get(job.instance_id)
-            if instance is None:  # pragma: no cover - foreign key
-                raise NotFound(f"instance {job.instance_id} not found")
-            step = steps.Step(
-                op="throw_job_error",
-                task_id=job.task_id,
-                error_code=code,
-                error_message=message,
-                variables=dict(variables or {}),
-            )
-            events.audit(
-                uow,
-                self._rt.now(),
-                actor,
-                "job.bpmn_error",
-                instance=instance,
-                element_id=job.element_id,
-                task_id=job.task_id,
-                details={"job_id": job.id, "error_code": code},
-            )
-            self._rt.advance(uow, instance, step, actor)
+            self._bpmn_error_in(uow, job, code, message, variables, actor)
 
         try:
             self._rt.run(work)
         except IncidentRaised as raised:
             return raised.incident_id
         return None
+
+    def _bpmn_error_in(
+        self,
+        uow: UnitOfWork,
+        job: JobRecord,
+        code: str,
+        message: str,
+        variables: Mapping[str, Any] | None,
+        actor: Actor,
+    ) -> None:
+        instance = uow.instances.get(job.instance_id)
+        if instance is None:  # pragma: no cover - foreign key
+            raise NotFound(f"instance {job.instance_id} not found")
+        step = steps.Step(
+            op="throw_job_error",
+            task_id=job.task_id,
+            error_code=code,
+            error_message=message,
+            variables=dict(variables or {}),
+        )
+        events.audit(
+            uow,
+            self._rt.now(),
+            actor,
+            "job.bpmn_error",
+            instance=instance,
+            element_id=job.element_id,
+            task_id=job.task_id,
+            details={"job_id": job.id, "error_code": code},
+        )
+        self._rt.advance(uow, instance, step, actor)
+
+    def apply_result(self, result: JobResult) -> ResultOutcome:
+        """Apply what an adapter worker reported over the broker, exactly once.
+
+        The result's message id is recorded in the inbox in the same transaction, so a
+        redelivered result is a no-op; a result for an attempt that is no longer open (a
+        duplicate delivery of the job already answered, or a job that is gone) is ignored.
+        No lock is needed: the broker handed the job to one worker at a time.
+
+        Returns:
+            ``applied``, ``duplicate``, ``stale`` or ``incident`` (the process could not
+            proceed; an incident was recorded).
+        """
+        actor = _worker(result.worker_id)
+
+        def work(uow: UnitOfWork) -> ResultOutcome:
+            now = self._rt.now()
+            job = uow.jobs.get(result.job_id)
+            instance_id = job.instance_id if job is not None else None
+            if not uow.messages.mark_processed(result.message_id, instance_id, now):
+                return "duplicate"
+            if (
+                job is None
+                or job.status not in ("pending", "locked")
+                or job.attempts + 1 != result.attempt
+            ):
+                return "stale"
+            if result.outcome == "completed":
+                self._complete_in(uow, job, result.variables, actor)
+            elif result.outcome == "bpmn_error":
+                code = result.error_code or "ERROR"
+                self._bpmn_error_in(uow, job, code, result.error_message, result.variables, actor)
+            else:
+                self._fail_in(
+                    uow,
+                    job,
+                    result.error_message or "technical failure",
+                    actor,
+                    None if result.retryable else 0,
+                    result.retry_in,
+                )
+            return "applied"
+
+        try:
+            outcome = self._rt.run(work, retry_conflicts=True)
+        except (IncidentRaised, EngineStepFailed):
+            # the step was rolled back and an incident recorded: remember the message
+            self._rt.run(
+                lambda uow: uow.messages.mark_processed(result.message_id, None, self._rt.now())
+            )
+            outcome = "incident"
+        log.info(
+            "job.result_applied", job_id=result.job_id, attempt=result.attempt, outcome=outcome
+        )
+        return outcome
 
     def get(self, job_id: str) -> JobView:
         """One job. Raises NotFound."""

@@ -185,6 +185,8 @@ class Runtime:
     @staticmethod
     def _refreshed(uow: UnitOfWork, applied: Applied) -> Applied:
         # follow-ups (a buffered message delivered right away) may have moved it on
+        if not applied.new_subscriptions and not applied.thrown_messages:
+            return applied  # there were none: the instance is as written
         latest = uow.instances.get(applied.instance.id)
         if latest is not None and latest.version != applied.instance.version:
             applied.instance = latest

@@ -140,10 +140,11 @@ class SnapshotWriter:
         else:
             uow.instances.update(record, expected_version=instance.version)
         applied = Applied(instance=record, thrown_messages=snapshot.thrown_messages)
-        self._tasks(uow, record, snapshot, now, completed_task_id, applied)
-        self._timers(uow, record, snapshot)
-        self._subscriptions(uow, record, snapshot, applied)
-        self._jobs(uow, record, snapshot, now, applied)
+        # A new instance has no index rows yet: nothing to read back and diff against.
+        self._tasks(uow, record, snapshot, now, completed_task_id, applied, new)
+        self._timers(uow, record, snapshot, new)
+        self._subscriptions(uow, record, snapshot, applied, new)
+        self._jobs(uow, record, snapshot, now, applied, new)
         if new:
             events.audit(uow, now, actor, "instance.started", instance=record)
             events.event(uow, now, "instance.started", record)
@@ -161,9 +162,10 @@ class SnapshotWriter:
         now: datetime,
         completed_task_id: str | None,
         applied: Applied,
+        new: bool = False,
     ) -> None:
         changes = diff(
-            uow.tasks.for_instance(instance.id),
+            [] if new else uow.tasks.for_instance(instance.id),
             snapshot.user_tasks,
             lambda row: row.id,
             lambda info: info.task_id,
@@ -200,10 +202,14 @@ class SnapshotWriter:
             events.event(uow, now, "task.created", instance, _task_data(task))
 
     def _timers(
-        self, uow: UnitOfWork, instance: InstanceRecord, snapshot: InstanceSnapshot
+        self,
+        uow: UnitOfWork,
+        instance: InstanceRecord,
+        snapshot: InstanceSnapshot,
+        new: bool = False,
     ) -> None:
         changes = diff(
-            uow.timers.for_instance(instance.id),
+            [] if new else uow.timers.for_instance(instance.id),
             snapshot.timers,
             lambda row: row.task_id,
             lambda info: info.task_id,
@@ -231,9 +237,10 @@ class SnapshotWriter:
         instance: InstanceRecord,
         snapshot: InstanceSnapshot,
         applied: Applied,
+        new: bool = False,
     ) -> None:
         changes = diff(
-            uow.messages.subscriptions_for_instance(instance.id),
+            [] if new else uow.messages.subscriptions_for_instance(instance.id),
             snapshot.subscriptions,
             lambda row: (row.task_id, row.message_name),
             lambda info: (info.task_id, info.message_name),
@@ -251,9 +258,10 @@ class SnapshotWriter:
         snapshot: InstanceSnapshot,
         now: datetime,
         applied: Applied,
+        new: bool = False,
     ) -> None:
         changes = diff(
-            uow.jobs.for_instance(instance.id),
+            [] if new else uow.jobs.for_instance(instance.id),
             snapshot.jobs,
             lambda row: row.task_id,
             lambda info: info.task_id,

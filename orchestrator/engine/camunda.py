@@ -135,6 +135,8 @@ class ProcessInfo:
     decision_refs: dict[str, str] = field(default_factory=dict)  # task id -> decision key
     message_starts: list[str] = field(default_factory=list)
     timer_start: str | None = None
+    # camunda:properties of the process itself (e.g. the variable policy per role)
+    properties: dict[str, str] = field(default_factory=dict)
 
     def extensions(self) -> dict[str, dict[str, dict[str, Any]]]:
         """Settings grouped by container then element id, as stored in a bundle."""
@@ -238,6 +240,11 @@ class DocumentReader:
         self.doc.processes[pid] = info
         if not info.executable:
             return
+        for prop in process.iterfind(
+            f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}properties/{{{CAMUNDA_NS}}}property"
+        ):
+            if prop.get("name"):
+                info.properties[prop.get("name") or ""] = prop.get("value") or ""
         self._check_listeners(process)
         self._read_container(process, pid, info, top=True)
 
@@ -262,11 +269,7 @@ class DocumentReader:
                     self._read_flow(node)
                 continue
             if tag == "subProcess" and node.get("triggeredByEvent") == "true":
-                self._problem(
-                    node,
-                    "event subprocesses are not supported; use a boundary event on an "
-                    "embedded subprocess or on the task instead",
-                )
+                self._problem(node, self._event_subprocess_refusal(node))
                 continue
             if tag not in SUPPORTED_FLOW_NODES:
                 self._problem(node, f"element bpmn:{tag} is not supported")
@@ -282,6 +285,42 @@ class DocumentReader:
             self._read_node(node, element, info, top=top)
             if tag in ("subProcess", "transaction"):
                 self._read_container(node, element.element_id, info, top=False)
+
+    def _event_subprocess_refusal(self, node: etree._Element) -> str:
+        """Why an event subprocess is refused, and what to model instead, for its trigger.
+
+        SpiffWorkflow 3.2 starts a message/signal/error event subprocess only on an event
+        it catches itself (no waiting subscription we could list and correlate), never
+        interrupts the enclosing flow, and a timer one keeps the process from ever
+        completing. So we refuse it rather than run it differently from Camunda.
+        """
+        start = node.find(f"{{{BPMN_NS}}}startEvent")
+        trigger, interrupting = "", True
+        if start is not None:
+            interrupting = start.get("isInterrupting") != "false"
+            for child in self._children(start):
+                name = _local(child.tag)
+                if name.endswith("EventDefinition"):
+                    trigger = name[: -len("EventDefinition")]
+                    break
+        what = f"{'an interrupting' if interrupting else 'a non-interrupting'} " + (
+            f"{trigger} event subprocess" if trigger else "event subprocess"
+        )
+        if trigger == "error":
+            instead = (
+                "attach an error boundary event to the task, embedded subprocess or call "
+                "activity that raises the error"
+            )
+        else:
+            kind = f"{trigger} " if trigger else ""
+            instead = (
+                f"wrap the main flow in an embedded subprocess and attach "
+                f"{'an interrupting' if interrupting else 'a non-interrupting'} {kind}"
+                "boundary event to it"
+                + ("" if interrupting else ' (cancelActivity="false")')
+                + ", leading to the steps of the event subprocess"
+            )
+        return f"{what} is not supported (event subprocesses are not run); instead, {instead}"
 
     def _read_flow(self, flow: etree._Element) -> None:
         self._check_listeners(flow)
@@ -355,6 +394,7 @@ class DocumentReader:
                 if "${" in called:
                     self._problem(node, "calledElement must name a process, not an expression")
                 info.called_elements[element.element_id] = called
+            self._read_call_mappings(node, settings)
             binding = _cam(node, "calledElementBinding")
             if binding not in (None, "latest", "deployment"):
                 self._problem(
@@ -368,6 +408,44 @@ class DocumentReader:
         retry = self._retry_cycle(node)
         if retry:
             settings["retryCycle"] = retry
+
+    def _read_call_mappings(self, node: etree._Element, settings: dict[str, Any]) -> None:
+        """``camunda:in`` / ``camunda:out`` of a call activity into ``settings["in"]`` and
+        ``settings["out"]``: lists of ``{"all": True}``, ``{"source", "target"}`` or
+        ``{"expression", "target"}`` (each with ``"local"``). Without them Camunda passes
+        no variables either way. ``camunda:in businessKey`` is accepted and ignored: the
+        called process runs in the caller's instance, with its business key."""
+        ext = node.find(f"{{{BPMN_NS}}}extensionElements")
+        if ext is None:
+            return
+        for kind in ("in", "out"):
+            mappings: list[dict[str, Any]] = []
+            for mapping in ext.iterfind(f"{{{CAMUNDA_NS}}}{kind}"):
+                if mapping.get("businessKey") is not None:
+                    if kind == "out":
+                        self._problem(node, "camunda:out cannot map a business key")
+                    continue
+                local = mapping.get("local") == "true"
+                if mapping.get("variables") == "all":
+                    mappings.append({"all": True, "local": local})
+                    continue
+                target = mapping.get("target")
+                source = mapping.get("source")
+                expression = mapping.get("sourceExpression")
+                if not target or (source is None) == (expression is None):
+                    self._problem(
+                        node,
+                        f'camunda:{kind} needs variables="all", or a target with either a '
+                        "source or a sourceExpression",
+                    )
+                    continue
+                if expression is not None:
+                    self._expr(node, expression, "mapping")
+                    mappings.append({"expression": expression, "target": target, "local": local})
+                else:
+                    mappings.append({"source": source, "target": target, "local": local})
+            if mappings:
+                settings[kind] = mappings
 
     def _retry_cycle(self, node: etree._Element) -> str | None:
         found = node.find(f"{{{BPMN_NS}}}extensionElements/{{{CAMUNDA_NS}}}failedJobRetryTimeCycle")

@@ -352,6 +352,7 @@ class Compiler:
             timer_start=process.timer_start,
             called_process_keys=tuple(sorted(called)),
             decision_keys=tuple(sorted(decision_refs)),
+            properties=tuple(sorted(process.properties.items())),
         )
 
     @staticmethod

@@ -38,6 +38,9 @@ class CompiledProcess:
     timer_start: str | None = None  # timer start event expression, e.g. "R/P1D"
     called_process_keys: tuple[str, ...] = ()
     decision_keys: tuple[str, ...] = ()
+    # camunda:properties on the process element, e.g. ``zichtbaar.uwv`` = variable names a
+    # role may read (doelbinding); empty when the diagram sets none
+    properties: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

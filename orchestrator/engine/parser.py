@@ -16,13 +16,16 @@ from SpiffWorkflow.bpmn.parser.event_parsers import (  # type: ignore[import-unt
     IntermediateThrowEventParser,
     StartEventParser,
 )
+from SpiffWorkflow.bpmn.parser.task_parsers import (  # type: ignore[import-untyped, unused-ignore]
+    ConditionalGatewayParser,
+    GatewayParser,
+)
 from SpiffWorkflow.bpmn.parser.util import first  # type: ignore[import-untyped, unused-ignore]
 from SpiffWorkflow.bpmn.parser.ValidationException import (  # type: ignore[import-untyped, unused-ignore]
     ValidationException,
 )
 from SpiffWorkflow.bpmn.specs.defaults import (  # type: ignore[import-untyped, unused-ignore]
     BoundaryEvent,
-    CallActivity,
     EndEvent,
     IntermediateCatchEvent,
     IntermediateThrowEvent,
@@ -46,7 +49,10 @@ from orchestrator.engine.specs import (
     ClockDurationTimer,
     DecisionTask,
     ExternalTask,
+    MappedCallActivity,
     PassThroughTask,
+    ScopedInclusiveGateway,
+    ScopedParallelGateway,
 )
 
 NSMAP = {**DEFAULT_NSMAP, "camunda": CAMUNDA_MODEL_NS}
@@ -111,7 +117,9 @@ class KetenregieParser(BpmnParser):
         full_tag("businessRuleTask"): (CamundaTaskParser, DecisionTask),
         full_tag("scriptTask"): (ScriptTaskParser, ScriptTask),
         full_tag("subProcess"): (SubWorkflowParser, SubWorkflowTask),
-        full_tag("callActivity"): (CallActivityParser, CallActivity),
+        full_tag("callActivity"): (CallActivityParser, MappedCallActivity),
+        full_tag("parallelGateway"): (GatewayParser, ScopedParallelGateway),
+        full_tag("inclusiveGateway"): (ConditionalGatewayParser, ScopedInclusiveGateway),
         full_tag("transaction"): (SubWorkflowParser, TransactionSubprocess),
     }
 

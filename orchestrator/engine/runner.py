@@ -51,6 +51,7 @@ from orchestrator.domain.runtime import InstanceSnapshot, InstanceStatus
 from orchestrator.engine.compiler import Compiler
 from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
 from orchestrator.engine.dmn import evaluate_decision, parse_dmn
+from orchestrator.engine.scope import share_changes
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
 from orchestrator.engine.serializer import build_serializer
 from orchestrator.engine.snapshot import SnapshotBuilder, all_tasks, waiting_events
@@ -151,6 +152,7 @@ class SpiffEngine:
             task.data.update(accepted)
             builder.apply_outputs(task)
             task.run()
+            share_changes(task)
             completed.append(task.task_spec.bpmn_id)
             self._advance(workflow, completed)
 
@@ -168,6 +170,7 @@ class SpiffEngine:
             task.data.update(variables)
             builder.apply_outputs(task)
             task.run()
+            share_changes(task)
             completed.append(task.task_spec.bpmn_id)
             self._advance(workflow, completed)
 
@@ -365,6 +368,7 @@ class SpiffEngine:
 
         def record(task: Any) -> None:
             nonlocal ran
+            share_changes(task)
             if task.task_spec.bpmn_id:
                 completed.append(task.task_spec.bpmn_id)
             ran += 1
@@ -416,9 +420,7 @@ class SpiffEngine:
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
 
         def serialize() -> str:
-            return json.dumps(
-                self._registry.convert(workflow), separators=(",", ":"), default=str
-            )
+            return json.dumps(self._registry.convert(workflow), separators=(",", ":"), default=str)
 
         # Signals are broadcast (to other instances too) even when one is caught here.
         signals = [loaded.signal_throwers[e] for e in completed if e in loaded.signal_throwers]

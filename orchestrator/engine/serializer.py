@@ -18,7 +18,10 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import (  # type: ig
 )
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (  # type: ignore[import-untyped, unused-ignore]
     BpmnTaskSpecConverter,
+    ConditionalGatewayConverter,
     MultiInstanceTaskConverter,
+    ParallelGatewayConverter,
+    SubWorkflowConverter,
 )
 from SpiffWorkflow.bpmn.serializer.default.workflow import (  # type: ignore[import-untyped, unused-ignore]
     BpmnWorkflowConverter,
@@ -35,7 +38,10 @@ from orchestrator.engine.specs import (
     ClockDurationTimer,
     DecisionTask,
     ExternalTask,
+    MappedCallActivity,
     PassThroughTask,
+    ScopedInclusiveGateway,
+    ScopedParallelGateway,
 )
 
 SERIALIZER_VERSION = "ketenregie-1"
@@ -70,6 +76,9 @@ def _config() -> dict[Any, Any]:
     config[PassThroughTask] = BpmnTaskSpecConverter
     config[ExternalTask] = BpmnTaskSpecConverter
     config[DecisionTask] = BpmnTaskSpecConverter
+    config[ScopedParallelGateway] = ParallelGatewayConverter
+    config[ScopedInclusiveGateway] = ConditionalGatewayConverter
+    config[MappedCallActivity] = SubWorkflowConverter
     config[ParallelMultiInstanceTask] = MultiInstanceTaskConverter
     config[SequentialMultiInstanceTask] = MultiInstanceTaskConverter
     for timer in (ClockDateTimer, ClockDurationTimer, ClockCycleTimer):

@@ -36,6 +36,7 @@ from orchestrator.domain.runtime import (
 )
 from orchestrator.engine import timers
 from orchestrator.engine.forms import field_specs, validate_submission
+from orchestrator.engine.scope import scope_variables
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
 from orchestrator.engine.specs import TIMER_CLASSES, ExternalTask
 
@@ -182,20 +183,7 @@ class SnapshotBuilder:
         )
 
     def _variables(self, tasks: list[Any]) -> dict[str, Any]:
-        data: dict[str, Any] = {}
-        frontier = [
-            t
-            for t in tasks
-            if t.workflow is self.workflow
-            and t.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
-        ]
-        if frontier:
-            for task in frontier:
-                data.update(task.data)
-        elif self.workflow.last_task is not None:
-            data.update(self.workflow.last_task.data)
-        data.update(self.workflow.data)
-        return dict(jsonable(data))
+        return dict(jsonable(scope_variables(self.workflow)))
 
     def _values(self, task: Any, text: str | None) -> tuple[str, ...]:
         if not text:

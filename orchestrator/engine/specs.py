@@ -4,15 +4,27 @@
   SpiffWorkflow's own ``call_service`` masks the real error with ``NameError: script``.
 - :class:`DecisionTask` evaluates a DMN table with our FEEL evaluator.
 - The ``Clock*Timer`` definitions read the injectable clock, never ``datetime.now``.
+- :class:`ScopedParallelGateway` / :class:`ScopedInclusiveGateway` join branches with
+  process-scoped variables (see :mod:`.scope`), not SpiffWorkflow's deep merge of copies.
+- :class:`MappedCallActivity` passes variables to and from the called process only as the
+  ``camunda:in`` / ``camunda:out`` mappings say, as Camunda 7 does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from copy import deepcopy
 from datetime import timedelta
 from typing import Any
 
+from SpiffWorkflow.bpmn.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+    WorkflowTaskException,
+)
 from SpiffWorkflow.bpmn.specs.defaults import (  # type: ignore[import-untyped, unused-ignore]
+    CallActivity,
+    InclusiveGateway,
     NoneTask,
+    ParallelGateway,
     ServiceTask,
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[import-untyped, unused-ignore]
@@ -52,6 +64,126 @@ class DecisionTask(ServiceTask):
     def _execute(self, task: Any) -> bool:
         task.workflow.script_engine.run_decision(task)
         return True
+
+
+def _join_data(spec: Any, my_task: Any) -> None:
+    """The data a join passes on: that of every arrived branch, in the order they arrived,
+    the last one last. Variables are process-scoped (:mod:`.scope`), so the last branch to
+    arrive holds every write; the others only add what it somehow lacks. Plain updates:
+    SpiffWorkflow's deep merge mixes lists of different branches element by element."""
+    others = [
+        t
+        for t in my_task.workflow.tasks.values()
+        if t.task_spec == spec
+        and t.has_state(TaskState.FINISHED_MASK)
+        and not my_task.is_descendant_of(t)
+    ]
+    data: dict[str, Any] = {}
+    for task in sorted(others, key=lambda t: t.last_state_change):
+        data.update(deepcopy(task.parent.data))
+        # As SpiffWorkflow does: after a reset inside a branch, drop the stale descendants.
+        if task.has_state(TaskState.COMPLETED):
+            task._drop_children(force=True)
+    data.update(deepcopy(my_task.parent.data))
+    my_task.data = data
+
+
+class ScopedParallelGateway(ParallelGateway):
+    """A parallel gateway whose join keeps every branch's writes."""
+
+    def _run_hook(self, my_task: Any) -> bool:
+        _join_data(self, my_task)
+        return True
+
+
+class ScopedInclusiveGateway(InclusiveGateway):
+    """An inclusive gateway whose join keeps every branch's writes."""
+
+    def _run_hook(self, my_task: Any) -> bool:
+        _join_data(self, my_task)
+        # The split half, as InclusiveGateway._run_hook has it.
+        matches, defaults = self._get_matching_outputs(my_task)
+        if len(matches + defaults) == 0:
+            raise WorkflowTaskException("No conditions satisfied on gateway", task=my_task)
+        my_task._sync_children(matches or defaults, TaskState.FUTURE)
+        for child in my_task.children:
+            child.task_spec._predict(child, mask=TaskState.FUTURE | TaskState.PREDICTED_MASK)
+        return True
+
+
+class MappedCallActivity(CallActivity):
+    """A call activity with Camunda 7 variable mappings (``camunda:in`` / ``camunda:out``
+    in the element's settings, read by :mod:`.camunda`).
+
+    Without mappings the called process sees none of the caller's variables and the caller
+    none of the called process's. ``variables="all"`` copies all of them; ``source`` /
+    ``sourceExpression`` with ``target`` copies one. ``local="true"`` reads from (``in``)
+    or writes to (``out``) only the call activity's own input/output parameters.
+    ``camunda:in businessKey`` is accepted and has no effect: the called process runs
+    inside the caller's instance and shares its business key.
+    """
+
+    def _engine(self, my_task: Any) -> Any:
+        return my_task.workflow.script_engine
+
+    def _locals(self, my_task: Any) -> dict[str, Any]:
+        """``camunda:inputParameter`` values of the call activity (its local variables)."""
+        engine = self._engine(my_task)
+        out: dict[str, Any] = {}
+        for name, expression in engine.settings(my_task).get("inputs", []):
+            out[name] = (
+                engine.evaluate_in(my_task, expression, {**my_task.data, **out})
+                if expression
+                else None
+            )
+        return out
+
+    def _apply(
+        self,
+        my_task: Any,
+        mappings: list[Mapping[str, Any]],
+        scope: Mapping[str, Any],
+        local_scope: Mapping[str, Any],
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(values, local values) that ``mappings`` produce from ``scope``."""
+        engine = self._engine(my_task)
+        values: dict[str, Any] = {}
+        local_values: dict[str, Any] = {}
+        for mapping in mappings:
+            local = bool(mapping.get("local"))
+            source = local_scope if local else scope
+            into = local_values if local else values
+            if mapping.get("all"):
+                into.update(deepcopy(dict(source)))
+            elif "expression" in mapping:
+                value = engine.evaluate_in(my_task, str(mapping["expression"]), source)
+                into[str(mapping["target"])] = deepcopy(value)
+            else:
+                into[str(mapping["target"])] = deepcopy(source.get(str(mapping["source"])))
+        return values, local_values
+
+    def copy_data(self, my_task: Any, subworkflow: Any) -> None:
+        start = subworkflow.get_next_task(
+            subworkflow.task_tree, skip_subprocesses=True, spec_name="Start"
+        )
+        mappings = list(self._engine(my_task).settings(my_task).get("in", []))
+        local_scope = self._locals(my_task) if mappings else {}
+        values, local_values = self._apply(
+            my_task, mappings, {**my_task.data, **local_scope}, local_scope
+        )
+        start.set_data(**{**values, **local_values})
+
+    def update_data(self, my_task: Any, subworkflow: Any) -> None:
+        settings = self._engine(my_task).settings(my_task)
+        called = subworkflow.last_task.data if subworkflow.last_task is not None else {}
+        values, local_values = self._apply(my_task, list(settings.get("out", [])), called, called)
+        my_task.data.update(values)
+        engine = self._engine(my_task)
+        scope = {**my_task.data, **local_values}
+        for name, expression in settings.get("outputs", []):
+            value = engine.evaluate_in(my_task, expression, scope) if expression else None
+            my_task.data[name] = value
+            scope[name] = value
 
 
 def _clock_now(my_task: Any) -> Any:

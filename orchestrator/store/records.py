@@ -11,11 +11,29 @@ from sqlalchemy import Row
 T = TypeVar("T")
 
 
+_FIELD_NAMES: dict[type[Any], tuple[str, ...]] = {}
+
+
+def _names(cls: type[Any]) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def from_row(cls: type[T], row: Row[Any]) -> T:
     """Build record ``cls`` from a row holding (at least) its columns."""
     mapping = row._mapping
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    return cls(**{name: mapping[name] for name in names if name in mapping})
+    return cls(**{name: mapping[name] for name in _names(cls) if name in mapping})
+
+
+def values_of(record: Any) -> dict[str, Any]:
+    """The columns of ``record`` as bind parameters.
+
+    A shallow copy, unlike :func:`dataclasses.asdict` (which deep-copies every list and
+    dict of JSON columns on each write): the driver serializes JSON at bind time anyway.
+    """
+    return {name: getattr(record, name) for name in _names(type(record))}
 
 
 @dataclass(frozen=True)
@@ -41,6 +59,7 @@ class ProcessDefinitionRecord:
     message_start_names: list[str]
     timer_start: str | None
     deployed_at: datetime
+    properties: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,7 @@ class OutboxRecord:
     created_at: datetime
     published_at: datetime | None = None
     id: int | None = None
+    available_at: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from orchestrator.store.records import (
     DeploymentRecord,
     ProcessDefinitionRecord,
     from_row,
+    values_of,
 )
 from orchestrator.store.tables import (
     blobs,
@@ -54,7 +55,7 @@ class DeploymentRepository:
         self._conn = conn
 
     def add(self, record: DeploymentRecord) -> None:
-        self._conn.execute(deployments.insert().values(asdict(record)))
+        self._conn.execute(deployments.insert(), values_of(record))
 
     def get(self, deployment_id: str) -> DeploymentRecord | None:
         row = self._conn.execute(
@@ -93,7 +94,7 @@ class DefinitionRepository:
     def _insert_version(self, table: Table, values: dict[str, Any]) -> None:
         try:
             with self._conn.begin_nested():
-                self._conn.execute(table.insert().values(values))
+                self._conn.execute(table.insert(), values)
         except IntegrityError as error:
             raise Conflict(f"{values['id']} was deployed concurrently") from error
 

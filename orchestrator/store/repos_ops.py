@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, delete, or_, select, update
 
-from orchestrator.store.records import AuditRecord, IncidentRecord, OutboxRecord, from_row
+from orchestrator.store.records import (
+    AuditRecord,
+    IncidentRecord,
+    OutboxRecord,
+    from_row,
+    values_of,
+)
 from orchestrator.store.tables import audit_events, incidents, outbox
+
+# written several times per engine step: built once (their cache keys are memoized)
+_INSERT_OUTBOX = outbox.insert()
+_INSERT_AUDIT = audit_events.insert()
 
 
 class IncidentRepository:
@@ -18,7 +28,7 @@ class IncidentRepository:
         self._conn = conn
 
     def add(self, record: IncidentRecord) -> None:
-        self._conn.execute(incidents.insert().values(asdict(record)))
+        self._conn.execute(incidents.insert(), values_of(record))
 
     def get(self, incident_id: str) -> IncidentRecord | None:
         row = self._conn.execute(select(incidents).where(incidents.c.id == incident_id)).first()
@@ -67,15 +77,49 @@ class OutboxRepository:
         self._conn = conn
 
     def add(self, record: OutboxRecord) -> None:
-        values = asdict(record)
+        values = values_of(record)
         values.pop("id")
-        self._conn.execute(outbox.insert().values(values))
+        self._conn.execute(_INSERT_OUTBOX, values)
 
     def unpublished(self, limit: int = 100) -> list[OutboxRecord]:
         rows = self._conn.execute(
             select(outbox).where(outbox.c.published_at.is_(None)).order_by(outbox.c.id).limit(limit)
         )
         return [from_row(OutboxRecord, r) for r in rows]
+
+    def due(self, now: datetime, limit: int = 100) -> list[OutboxRecord]:
+        """Unpublished messages that may go out at ``now``, oldest first.
+
+        ``FOR UPDATE SKIP LOCKED`` on PostgreSQL: several publishers share the work without
+        sending a message twice (SQLite serializes writers anyway).
+        """
+        rows = self._conn.execute(
+            select(outbox)
+            .where(
+                outbox.c.published_at.is_(None),
+                or_(outbox.c.available_at.is_(None), outbox.c.available_at <= now),
+            )
+            .order_by(outbox.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return [from_row(OutboxRecord, r) for r in rows]
+
+    def mark_published(self, ids: Sequence[int], at: datetime) -> None:
+        """Record that the broker accepted the messages ``ids``."""
+        if ids:
+            self._conn.execute(
+                update(outbox)
+                .where(outbox.c.id.in_(list(ids)), outbox.c.published_at.is_(None))
+                .values(published_at=at)
+            )
+
+    def purge_published(self, before: datetime) -> int:
+        """Delete messages published before ``before``; returns how many."""
+        result = self._conn.execute(
+            delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < before)
+        )
+        return result.rowcount
 
 
 class AuditRepository:
@@ -85,9 +129,9 @@ class AuditRepository:
         self._conn = conn
 
     def append(self, record: AuditRecord) -> None:
-        values = asdict(record)
+        values = values_of(record)
         values.pop("id")
-        self._conn.execute(audit_events.insert().values(values))
+        self._conn.execute(_INSERT_AUDIT, values)
 
     def for_instance(self, instance_id: str, *, limit: int = 1000) -> list[AuditRecord]:
         rows = self._conn.execute(

@@ -3,15 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, delete, exists, false, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    delete,
+    exists,
+    false,
+    or_,
+    select,
+    update,
+)
 
 from orchestrator.domain.errors import Conflict
-from orchestrator.store.records import HumanTaskRecord, InstanceRecord, from_row
+from orchestrator.store.records import HumanTaskRecord, InstanceRecord, from_row, values_of
 from orchestrator.store.tables import human_tasks, process_instances, task_candidates
+
+# Hot statements, built once: SQLAlchemy memoizes a statement's cache key on the object,
+# so a prebuilt statement skips construction and cache-key generation on every call.
+_INSERT_INSTANCE = process_instances.insert()
+_GET_INSTANCE = select(process_instances).where(process_instances.c.id == bindparam("instance_id"))
+_UPDATE_INSTANCE = update(process_instances).where(
+    process_instances.c.id == bindparam("instance_id"),
+    process_instances.c.version == bindparam("expected_version"),
+)
+_INSERT_TASK = human_tasks.insert()
+_INSERT_CANDIDATES = task_candidates.insert()
+_GET_TASK = select(human_tasks).where(human_tasks.c.id == bindparam("task_id"))
+_TASKS_OF_INSTANCE = (
+    select(human_tasks)
+    .where(human_tasks.c.instance_id == bindparam("instance_id"))
+    .order_by(human_tasks.c.created_at, human_tasks.c.id)
+)
+_DELETE_CANDIDATES = delete(task_candidates).where(
+    task_candidates.c.task_id.in_(bindparam("task_ids", expanding=True))
+)
+_DELETE_TASKS = delete(human_tasks).where(
+    human_tasks.c.id.in_(bindparam("task_ids", expanding=True))
+)
 
 
 class InstanceRepository:
@@ -21,12 +54,10 @@ class InstanceRepository:
         self._conn = conn
 
     def add(self, record: InstanceRecord) -> None:
-        self._conn.execute(process_instances.insert().values(asdict(record)))
+        self._conn.execute(_INSERT_INSTANCE, values_of(record))
 
     def get(self, instance_id: str) -> InstanceRecord | None:
-        row = self._conn.execute(
-            select(process_instances).where(process_instances.c.id == instance_id)
-        ).first()
+        row = self._conn.execute(_GET_INSTANCE, {"instance_id": instance_id}).first()
         return from_row(InstanceRecord, row) if row else None
 
     def update(self, record: InstanceRecord, *, expected_version: int) -> None:
@@ -35,16 +66,11 @@ class InstanceRepository:
         Raises:
             Conflict: someone else wrote the instance since it was read.
         """
-        values = asdict(record)
+        values = values_of(record)
         values.pop("id")
-        result = self._conn.execute(
-            update(process_instances)
-            .where(
-                process_instances.c.id == record.id,
-                process_instances.c.version == expected_version,
-            )
-            .values(values)
-        )
+        values["instance_id"] = record.id
+        values["expected_version"] = expected_version
+        result = self._conn.execute(_UPDATE_INSTANCE, values)
         if result.rowcount != 1:
             raise Conflict(f"instance {record.id} was changed concurrently")
 
@@ -122,32 +148,29 @@ class TaskRepository:
         self._conn = conn
 
     def add(self, record: HumanTaskRecord) -> None:
-        self._conn.execute(human_tasks.insert().values(asdict(record)))
+        self._conn.execute(_INSERT_TASK, values_of(record))
         self._write_candidates(record.id, record.candidate_groups, record.candidate_users)
 
     def _write_candidates(self, task_id: str, groups: Iterable[str], users: Iterable[str]) -> None:
         rows = [{"task_id": task_id, "kind": "group", "value": g} for g in dict.fromkeys(groups)]
         rows += [{"task_id": task_id, "kind": "user", "value": u} for u in dict.fromkeys(users)]
         if rows:
-            self._conn.execute(task_candidates.insert(), rows)
+            self._conn.execute(_INSERT_CANDIDATES, rows)
 
     def get(self, task_id: str) -> HumanTaskRecord | None:
-        row = self._conn.execute(select(human_tasks).where(human_tasks.c.id == task_id)).first()
+        row = self._conn.execute(_GET_TASK, {"task_id": task_id}).first()
         return from_row(HumanTaskRecord, row) if row else None
 
     def for_instance(self, instance_id: str) -> list[HumanTaskRecord]:
-        rows = self._conn.execute(
-            select(human_tasks)
-            .where(human_tasks.c.instance_id == instance_id)
-            .order_by(human_tasks.c.created_at, human_tasks.c.id)
-        )
+        rows = self._conn.execute(_TASKS_OF_INSTANCE, {"instance_id": instance_id})
         return [from_row(HumanTaskRecord, r) for r in rows]
 
     def delete(self, task_ids: Sequence[str]) -> None:
         if not task_ids:
             return
-        self._conn.execute(delete(task_candidates).where(task_candidates.c.task_id.in_(task_ids)))
-        self._conn.execute(delete(human_tasks).where(human_tasks.c.id.in_(task_ids)))
+        ids = {"task_ids": list(task_ids)}
+        self._conn.execute(_DELETE_CANDIDATES, ids)
+        self._conn.execute(_DELETE_TASKS, ids)
 
     def claim(self, task_id: str, user_id: str, at: datetime) -> None:
         """Assign the task to ``user_id`` unless someone else holds it (atomic check).

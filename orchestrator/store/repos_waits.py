@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from orchestrator.store.records import (
@@ -16,6 +15,7 @@ from orchestrator.store.records import (
     SubscriptionRecord,
     TimerRecord,
     from_row,
+    values_of,
 )
 from orchestrator.store.tables import (
     buffered_messages,
@@ -25,6 +25,18 @@ from orchestrator.store.tables import (
     timers,
 )
 
+# Statements every engine step runs, built once (their cache keys are memoized).
+_INSERT_TIMER = timers.insert()
+_TIMERS_OF_INSTANCE = select(timers).where(timers.c.instance_id == bindparam("instance_id"))
+_INSERT_SUBSCRIPTION = message_subscriptions.insert()
+_SUBSCRIPTIONS_OF_INSTANCE = select(message_subscriptions).where(
+    message_subscriptions.c.instance_id == bindparam("instance_id")
+)
+_INSERT_JOB = jobs.insert()
+_GET_JOB = select(jobs).where(jobs.c.id == bindparam("job_id"))
+_JOBS_OF_INSTANCE = select(jobs).where(jobs.c.instance_id == bindparam("instance_id"))
+_DELETE_JOBS = delete(jobs).where(jobs.c.id.in_(bindparam("job_ids", expanding=True)))
+
 
 class TimerRepository:
     """Due times of instance timers and of timer start events."""
@@ -33,10 +45,10 @@ class TimerRepository:
         self._conn = conn
 
     def add(self, record: TimerRecord) -> None:
-        self._conn.execute(timers.insert().values(asdict(record)))
+        self._conn.execute(_INSERT_TIMER, values_of(record))
 
     def for_instance(self, instance_id: str) -> list[TimerRecord]:
-        rows = self._conn.execute(select(timers).where(timers.c.instance_id == instance_id))
+        rows = self._conn.execute(_TIMERS_OF_INSTANCE, {"instance_id": instance_id})
         return [from_row(TimerRecord, r) for r in rows]
 
     def for_definitions(self, definition_ids: Sequence[str]) -> list[TimerRecord]:
@@ -86,12 +98,10 @@ class MessageRepository:
         self._conn = conn
 
     def add_subscription(self, record: SubscriptionRecord) -> None:
-        self._conn.execute(message_subscriptions.insert().values(asdict(record)))
+        self._conn.execute(_INSERT_SUBSCRIPTION, values_of(record))
 
     def subscriptions_for_instance(self, instance_id: str) -> list[SubscriptionRecord]:
-        rows = self._conn.execute(
-            select(message_subscriptions).where(message_subscriptions.c.instance_id == instance_id)
-        )
+        rows = self._conn.execute(_SUBSCRIPTIONS_OF_INSTANCE, {"instance_id": instance_id})
         return [from_row(SubscriptionRecord, r) for r in rows]
 
     def delete_subscriptions(self, subscription_ids: Sequence[str]) -> None:
@@ -115,7 +125,7 @@ class MessageRepository:
         return [from_row(SubscriptionRecord, r) for r in rows]
 
     def buffer(self, record: BufferedMessageRecord) -> None:
-        self._conn.execute(buffered_messages.insert().values(asdict(record)))
+        self._conn.execute(buffered_messages.insert(), values_of(record))
 
     def buffered(self, message_name: str, now: datetime) -> list[BufferedMessageRecord]:
         """Unexpired buffered messages called ``message_name``, oldest first."""
@@ -184,19 +194,19 @@ class JobRepository:
         self._conn = conn
 
     def add(self, record: JobRecord) -> None:
-        self._conn.execute(jobs.insert().values(asdict(record)))
+        self._conn.execute(_INSERT_JOB, values_of(record))
 
     def get(self, job_id: str) -> JobRecord | None:
-        row = self._conn.execute(select(jobs).where(jobs.c.id == job_id)).first()
+        row = self._conn.execute(_GET_JOB, {"job_id": job_id}).first()
         return from_row(JobRecord, row) if row else None
 
     def for_instance(self, instance_id: str) -> list[JobRecord]:
-        rows = self._conn.execute(select(jobs).where(jobs.c.instance_id == instance_id))
+        rows = self._conn.execute(_JOBS_OF_INSTANCE, {"instance_id": instance_id})
         return [from_row(JobRecord, r) for r in rows]
 
     def delete(self, job_ids: Sequence[str]) -> None:
         if job_ids:
-            self._conn.execute(delete(jobs).where(jobs.c.id.in_(job_ids)))
+            self._conn.execute(_DELETE_JOBS, {"job_ids": list(job_ids)})
 
     def change(self, job_id: str, **values: Any) -> None:
         """Update columns of one job."""

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from orchestrator.store.types import UtcDateTime
@@ -70,6 +71,8 @@ process_definitions = Table(
     Column("message_start_names", JSON, nullable=False),
     Column("timer_start", String(KEY), nullable=True),
     Column("deployed_at", UtcDateTime, nullable=False),
+    # process-level camunda:properties (e.g. ``zichtbaar.<rol>``: the variable policy)
+    Column("properties", JSON, nullable=False, server_default=text("'{}'")),
     UniqueConstraint("key", "version"),
 )
 
@@ -233,6 +236,8 @@ outbox = Table(
     Column("body", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("published_at", UtcDateTime, nullable=True, index=True),
+    # not published before this moment (a job retry waits for its backoff); NULL: at once
+    Column("available_at", UtcDateTime, nullable=True),
 )
 
 audit_events = Table(

@@ -15,6 +15,7 @@ from orchestrator.store.repos_definitions import (
     DeploymentRepository,
 )
 from orchestrator.store.repos_ops import AuditRepository, IncidentRepository, OutboxRepository
+from orchestrator.store.repos_query import QueryRepository
 from orchestrator.store.repos_runtime import InstanceRepository, TaskRepository
 from orchestrator.store.repos_waits import JobRepository, MessageRepository, TimerRepository
 
@@ -24,7 +25,7 @@ class UnitOfWork:
 
     Attributes (valid inside the ``with`` block): ``blobs``, ``deployments``,
     ``definitions``, ``instances``, ``tasks``, ``timers``, ``messages``, ``jobs``,
-    ``incidents``, ``outbox``, ``audit``.
+    ``incidents``, ``outbox``, ``audit``, ``queries`` (read-side queries).
     """
 
     blobs: BlobRepository
@@ -38,6 +39,7 @@ class UnitOfWork:
     incidents: IncidentRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    queries: QueryRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
         self._engine = engine
@@ -62,6 +64,7 @@ class UnitOfWork:
         self.incidents = IncidentRepository(conn)
         self.outbox = OutboxRepository(conn)
         self.audit = AuditRepository(conn)
+        self.queries = QueryRepository(conn)
         return self
 
     def __exit__(

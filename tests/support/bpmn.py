@@ -139,12 +139,18 @@ class Diagram:
         )
 
     def call(self, id: str, called: str, *, ins: list[dict[str, str]] | None = None,
-             outs: list[dict[str, str]] | None = None) -> Diagram:
+             outs: list[dict[str, str]] | None = None, inputs: dict[str, str] | None = None,
+             outputs: dict[str, str] | None = None) -> Diagram:
+        """A call activity; ``ins`` / ``outs`` are ``camunda:in`` / ``camunda:out``
+        attributes (``{"variables": "all"}``, ``{"source": "a", "target": "b"}``, ...)."""
         maps = "".join(
             f"<camunda:{kind} " + " ".join(f"{k}={quoteattr(v)}" for k, v in m.items()) + " />"
             for kind, items in (("in", ins or []), ("out", outs or []))
             for m in items
         )
+        io = self._extensions(inputs=inputs, outputs=outputs)
+        io = io.removeprefix("<bpmn:extensionElements>").removesuffix("</bpmn:extensionElements>")
+        maps += io
         ext = f"<bpmn:extensionElements>{maps}</bpmn:extensionElements>" if maps else ""
         return self._add(id, f'<bpmn:callActivity id="{id}" calledElement="{called}">'
                              f"{ext}{{inner}}</bpmn:callActivity>", "task")

@@ -1,0 +1,1 @@
+"""What every partner adapter shares: HTTP client settings, mTLS, errors, safe XML, simulators."""

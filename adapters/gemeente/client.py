@@ -1,0 +1,93 @@
+"""Clients of the gemeente: the benefits administration (REST) and the Zaken API (ZGW).
+
+The benefits administration takes an ``Idempotency-Key`` on every write: a job sends its
+idempotency key, so a retried job never files an aanvraag or pays a voorschot twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Literal
+
+import httpx
+
+from adapters.common.http import PartnerHttp, build_client
+from adapters.gemeente.zgw import ZaakRegistratie, ZakenClient
+from orchestrator.config import GemeenteSettings
+
+__all__ = ["UitkeringenClient", "ZaakRegistratie", "ZakenClient"]
+
+PARTNER = "gemeente"
+
+
+class UitkeringenClient:
+    """The gemeente's benefits administration (aanvraag, besluit, voorschot, betaling).
+
+    Args:
+        settings: the gemeente settings (URL, timeouts, TLS files, API key).
+        transport: a custom httpx transport (tests).
+    """
+
+    def __init__(
+        self, settings: GemeenteSettings, *, transport: httpx.BaseTransport | None = None
+    ) -> None:
+        key = settings.uitkeringen_api_key.get_secret_value()
+        client = build_client(
+            settings.uitkeringen,
+            headers={"Authorization": f"Token {key}", "Accept": "application/json"},
+            transport=transport,
+        )
+        self._http = PartnerHttp(PARTNER, client)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _post(self, path: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        response = self._http.request(
+            "POST", path, json=body, headers={"Idempotency-Key": key}, ok=(200, 201)
+        )
+        return self._http.json(response)
+
+    def aanvragen(
+        self, *, dossier: str, bsn: str, soort: str, ingangsdatum: date, idempotency_key: str
+    ) -> dict[str, Any]:
+        """File a benefit application; the aanvraag (``id``, ``status``)."""
+        body = {
+            "dossier": dossier,
+            "bsn": bsn,
+            "soort": soort,
+            "ingangsdatum": ingangsdatum.isoformat(),
+        }
+        return self._post("aanvragen", body, idempotency_key)
+
+    def besluit_vastleggen(
+        self,
+        aanvraag_id: str,
+        *,
+        besluit: Literal["toekenning", "afwijzing"],
+        reden: str,
+        bedrag_per_maand: Decimal | None,
+        idempotency_key: str,
+    ) -> dict[str, Any]:
+        """Record the decision on an aanvraag; the besluit (``id``, ``besluit``)."""
+        body: dict[str, Any] = {"besluit": besluit, "reden": reden}
+        if bedrag_per_maand is not None:
+            body["bedragPerMaand"] = str(bedrag_per_maand)
+        return self._post(f"aanvragen/{aanvraag_id}/besluit", body, idempotency_key)
+
+    def voorschot_betalen(
+        self, *, dossier: str, bedrag: Decimal, idempotency_key: str
+    ) -> dict[str, Any]:
+        """Pay an advance in case of broodnood; the voorschot (``id``, ``betaaldatum``)."""
+        return self._post(
+            "voorschotten", {"dossier": dossier, "bedrag": str(bedrag)}, idempotency_key
+        )
+
+    def betaling_opdragen(
+        self, *, aanvraag_id: str, bedrag: Decimal, periode: str, idempotency_key: str
+    ) -> dict[str, Any]:
+        """Order a payment for a period (``YYYY-MM``); the betaling (``id``, ``status``)."""
+        body = {"aanvraag": aanvraag_id, "bedrag": str(bedrag), "periode": periode}
+        return self._post("betalingen", body, idempotency_key)

@@ -1,0 +1,115 @@
+"""The HTTP API: ``create_app(container, authenticator)`` is the composition root.
+
+Everything the routes use is passed in (no module-level settings, no globals), so tests
+build as many apps as they like, each on its own database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from orchestrator.api import (
+    audit,
+    definitions,
+    deployments,
+    health,
+    incidents,
+    instances,
+    messages,
+    metrics,
+    problems,
+    tasks,
+)
+from orchestrator.api.auth import Authenticator
+from orchestrator.api.auth.oidc import ClaimMapping, OidcAuthenticator, discovery_fetcher
+from orchestrator.api.auth.policy import Policy
+from orchestrator.api.auth.users import StaticTokenAuthenticator
+from orchestrator.api.deps import AppState
+from orchestrator.api.middleware import ApiMiddleware
+from orchestrator.api.schemas import Problem
+from orchestrator.application.organisations import OrganisationMap
+from orchestrator.application.queries import QueryService
+from orchestrator.bootstrap import Container
+from orchestrator.config import Settings
+
+API_VERSION = "1.0.0"
+PREFIX = "/api/v1"
+
+
+def authenticator_from(settings: Settings) -> Authenticator:
+    """The authenticator ``settings`` ask for: the users file, or OIDC."""
+    if settings.auth_mode == "oidc":
+        if not settings.oidc_issuer or not settings.oidc_audience:
+            raise ValueError("auth_mode=oidc needs oidc_issuer and oidc_audience")
+        return OidcAuthenticator(
+            issuer=settings.oidc_issuer,
+            audience=settings.oidc_audience,
+            fetch_jwks=discovery_fetcher(settings.oidc_issuer, settings.oidc_jwks_url),
+            claims=ClaimMapping(
+                user=settings.oidc_user_claim,
+                roles=settings.oidc_roles_claim,
+                organisation=settings.oidc_organisation_claim,
+            ),
+        )
+    assert settings.users_file is not None  # noqa: S101 - defaulted by Settings
+    return StaticTokenAuthenticator.from_file(settings.users_file)
+
+
+def create_app(container: Container, authenticator: Authenticator) -> FastAPI:
+    """Build the API on a wired container.
+
+    Args:
+        container: the application services (see :func:`orchestrator.bootstrap.build`).
+        authenticator: turns bearer tokens into principals.
+    """
+    settings = container.settings
+    app = FastAPI(
+        title="Ketenregie",
+        version=API_VERSION,
+        description="BPMN orchestration of the work-and-income chain (NL API Design Rules).",
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url=f"{PREFIX}/docs",
+        redoc_url=None,
+    )
+    queries = QueryService(container.runtime)
+    app.state.ketenregie = AppState(
+        container=container,
+        queries=queries,
+        policy=Policy(OrganisationMap(settings.organisation_map)),
+        authenticator=authenticator,
+    )
+    registry = metrics.Metrics(queries)
+    problems.install(app)
+    for module in (deployments, definitions, instances, tasks, messages, incidents, audit, health):
+        app.include_router(module.router, prefix=PREFIX)
+    app.include_router(metrics.router(registry))
+    app.add_middleware(
+        ApiMiddleware,
+        api_version=API_VERSION,
+        max_body=settings.api_max_body_bytes,
+        max_upload=settings.api_max_upload_bytes,
+        upload_paths=(f"{PREFIX}/deployments",),
+        observe=registry.observe,
+    )
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title,
+                version=app.version,
+                description=app.description,
+                routes=app.routes,
+            )
+            schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+                Problem.model_json_schema(
+                    by_alias=True, ref_template="#/components/schemas/{model}"
+                )
+            )
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,107 @@
+"""Prometheus metrics: request latency, and counts read from the store on each scrape.
+
+Each application has its own registry (nothing global), so several apps in one process
+(tests) do not mix their figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from fastapi import APIRouter, Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from orchestrator.api.deps import PROBLEM_RESPONSES, CtxDep
+from orchestrator.application.queries import QueryService
+
+LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class StoreCollector(Collector):
+    """Counts from the store, computed when Prometheus scrapes."""
+
+    def __init__(self, queries: QueryService) -> None:
+        self._queries = queries
+
+    def describe(self) -> Iterable[Metric]:
+        return []  # no scrape at registration time
+
+    def collect(self) -> Iterable[Metric]:
+        stats = self._queries.stats()
+        instances = GaugeMetricFamily(
+            "ketenregie_instances",
+            "Process instances by process and status",
+            labels=["process_key", "status"],
+        )
+        for (key, status), count in sorted(stats.instances.items()):
+            instances.add_metric([key, status], count)
+        tasks = GaugeMetricFamily(
+            "ketenregie_open_tasks",
+            "Open human tasks by candidate group",
+            labels=["candidate_group"],
+        )
+        for group, count in sorted(stats.open_tasks.items()):
+            tasks.add_metric([group], count)
+        timers = GaugeMetricFamily("ketenregie_due_timers", "Timers whose time has come")
+        timers.add_metric([], stats.due_timers)
+        incidents = GaugeMetricFamily(
+            "ketenregie_open_incidents", "Open incidents by kind", labels=["kind"]
+        )
+        for kind, count in sorted(stats.incidents.items()):
+            incidents.add_metric([kind], count)
+        jobs = GaugeMetricFamily(
+            "ketenregie_jobs", "External-task jobs by status", labels=["status"]
+        )
+        for status, count in sorted(stats.jobs.items()):
+            jobs.add_metric([status], count)
+        outcomes = CounterMetricFamily(
+            "ketenregie_job_outcomes",
+            "Job completions, failures and BPMN errors",
+            labels=["outcome"],
+        )
+        for action, count in sorted(stats.job_outcomes.items()):
+            outcomes.add_metric([action.removeprefix("job.")], count)
+        return [instances, tasks, timers, incidents, jobs, outcomes]
+
+
+class Metrics:
+    """The registry of one application."""
+
+    def __init__(self, queries: QueryService) -> None:
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.latency = Histogram(
+            "ketenregie_http_request_duration_seconds",
+            "HTTP request latency",
+            labelnames=["method", "route", "status"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.registry.register(StoreCollector(queries))
+
+    def observe(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.latency.labels(method, route, str(status)).observe(seconds)
+
+
+def router(metrics: Metrics) -> APIRouter:
+    """The ``/metrics`` route (callers need role monitoring, operator, beheerder or
+    procesbeheerder)."""
+    routes = APIRouter(tags=["metrics"], responses=PROBLEM_RESPONSES)
+
+    @routes.get(
+        "/metrics",
+        response_class=Response,
+        responses={
+            200: {
+                "content": {CONTENT_TYPE_LATEST.split(";")[0]: {}},
+                "description": "Prometheus text",
+            }
+        },
+        summary="Prometheus metrics",
+    )
+    def scrape(ctx: CtxDep) -> Response:
+        ctx.policy.require(ctx.policy.can_read_metrics(ctx.principal), "read metrics")
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    return routes
