@@ -1,5 +1,5 @@
 # Ketenregie developer and CI entry points. Everything installs itself:
-#   make test    venv + throwaway PostgreSQL + pytest (2 xdist workers)
+#   make test    venv + throwaway PostgreSQL and RabbitMQ + pytest (2 xdist workers)
 #   make check   ruff, ruff format --check, mypy, import contracts, then make test
 #   make demo    run the demo (deploys diagrams, seeds data, serves)
 #   make bench   run the benchmarks (python -m bench)
@@ -34,7 +34,8 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 test: venv
-	KETENREGIE_REQUIRE_PG=1 bash scripts/with-postgres.sh \
+	KETENREGIE_REQUIRE_PG=1 KETENREGIE_REQUIRE_AMQP=1 bash scripts/with-postgres.sh \
+		bash scripts/with-rabbitmq.sh \
 		$(BIN)/python -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: venv

@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--chunk", type=int, default=500, help="journeys per alternation")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", metavar="FILE", help="cProfile the core runs into FILE")
+    parser.add_argument("--no-http", action="store_true", help="skip the HTTP completions")
     args = parser.parse_args(argv)
     total = 1_000 if args.quick else args.instances
     chunk = max(1, min(args.chunk, total))
@@ -132,6 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "python": platform.python_version(),
     }
     figures["ratio_ok"] = figures["ratio"] >= TARGET_RATIO
+    if not args.no_http:
+        # task completions over HTTP beside the bare save/restore completion rate
+        from bench import http
+
+        bare_completions_per_s = len(bare_ms) / (sum(bare_ms) / 1000)
+        http_tasks = 600 if args.quick else 1500
+        result = http.run(http_tasks, http_tasks * 2 // 3)
+        figures.update(http.figures(result, bare_completions_per_s))
+        figures["bare_completions_per_s"] = round(bare_completions_per_s, 1)
     figures["state_ok"] = figures["state_bytes_max"] <= TARGET_STATE_BYTES
 
     if profiler and args.profile:
@@ -140,21 +150,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         stats.sort_stats("cumulative").print_stats(30)
 
     print()
-    print(f"Ketenregie bench: {total} journeys per side, Python {platform.python_version()}, "
-          f"SQLite {sqlite_version} (module {sqlite3.sqlite_version}), "
-          f"SQLAlchemy {sqlalchemy.__version__}")
+    print(
+        f"Ketenregie bench: {total} journeys per side, Python {platform.python_version()}, "
+        f"SQLite {sqlite_version} (module {sqlite3.sqlite_version}), "
+        f"SQLAlchemy {sqlalchemy.__version__}"
+    )
     print(f"{'':24}{'bare SpiffWorkflow':>20}{'Ketenregie core':>18}")
     print(f"{'instances/s':24}{bare_per_s:>20.1f}{core_per_s:>18.1f}")
-    print(f"{'completion p50 (ms)':24}{figures['bare_p50_ms']:>20.3f}{figures['core_p50_ms']:>18.3f}")
-    print(f"{'completion p95 (ms)':24}{figures['bare_p95_ms']:>20.3f}{figures['core_p95_ms']:>18.3f}")
-    print(f"{'waiting state p95 (B)':24}{figures['bare_state_bytes_p95']:>20}"
-          f"{figures['state_bytes_p95']:>18}")
+    print(
+        f"{'completion p50 (ms)':24}{figures['bare_p50_ms']:>20.3f}{figures['core_p50_ms']:>18.3f}"
+    )
+    print(
+        f"{'completion p95 (ms)':24}{figures['bare_p95_ms']:>20.3f}{figures['core_p95_ms']:>18.3f}"
+    )
+    print(
+        f"{'waiting state p95 (B)':24}{figures['bare_state_bytes_p95']:>20}"
+        f"{figures['state_bytes_p95']:>18}"
+    )
     print(f"{'outbox rows/instance':24}{'-':>20}{figures['outbox_rows_per_instance']:>18}")
     print(f"{'audit rows/instance':24}{'-':>20}{figures['audit_rows_per_instance']:>18}")
-    print(f"ratio core/bare {figures['ratio']:.3f} (target >= {TARGET_RATIO}: "
-          f"{'met' if figures['ratio_ok'] else 'NOT met'}); state max "
-          f"{figures['state_bytes_max']} B (target <= {TARGET_STATE_BYTES}: "
-          f"{'met' if figures['state_ok'] else 'NOT met'})")
+    print(
+        f"ratio core/bare {figures['ratio']:.3f} (target >= {TARGET_RATIO}: "
+        f"{'met' if figures['ratio_ok'] else 'NOT met'}); state max "
+        f"{figures['state_bytes_max']} B (target <= {TARGET_STATE_BYTES}: "
+        f"{'met' if figures['state_ok'] else 'NOT met'})"
+    )
+    if "http_per_s" in figures:
+        print(
+            f"HTTP completions {figures['http_per_s']}/s saturated "
+            f"(ratio to bare completions {figures['http_ratio']}, target >= "
+            f"{http.TARGET_RATIO}); p95 {figures['http_p95_ms']} ms at "
+            f"{figures['http_offered_per_s']}/s offered (target <= {http.TARGET_P95_MS} ms)"
+        )
     print(json.dumps(figures, separators=(",", ":")))
     return 0
 

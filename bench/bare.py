@@ -6,12 +6,12 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # type: ignore[import-untyped]
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped]
-from SpiffWorkflow.camunda.parser import CamundaParser  # type: ignore[import-untyped]
-from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG  # type: ignore[import-untyped]
-from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped]
 from lxml import etree
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.camunda.parser import CamundaParser  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG  # type: ignore[import-untyped, unused-ignore]
+from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped, unused-ignore]
 
 from bench.diagram import PROCESS_KEY, diagram
 
@@ -27,8 +27,9 @@ class Result:
 def run(instances: int, seed: int = 7) -> Result:
     """Drive ``instances`` journeys through bare SpiffWorkflow."""
     parser = CamundaParser()
-    parser.add_bpmn_xml(etree.fromstring(diagram(python_conditions=True, external=False)),
-                        filename="bench.bpmn")
+    parser.add_bpmn_xml(
+        etree.fromstring(diagram(python_conditions=True, external=False)), filename="bench.bpmn"
+    )
     spec = parser.get_spec(PROCESS_KEY)
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(DEFAULT_CONFIG))
     rng = random.Random(seed)

@@ -60,9 +60,7 @@ class CoreBench:
         self.workdir = workdir or Path(self._tmp.name)  # type: ignore[union-attr]
         self.clock = ManualClock()
         self.settings = Settings(data_dir=self.workdir)
-        self.app: Container = build(
-            self.settings, engine=SpiffEngine(self.clock), clock=self.clock
-        )
+        self.app: Container = build(self.settings, engine=SpiffEngine(self.clock), clock=self.clock)
         self.app.deployments.deploy([SourceFile("bench.bpmn", diagram())], SYSTEM)
         self._rng = random.Random(seed)
 

@@ -33,6 +33,8 @@ DEFAULT_ORGANISATION_MAP: dict[str, str] = {
     "sw_*": "sw-bedrijf",
     "sw*": "sw-bedrijf",
     "jobcoach": "sw-bedrijf",
+    "baliemedewerker": "werkbedrijf",
+    "handhaving": "gemeente",
 }
 
 
@@ -251,6 +253,8 @@ class Settings(BaseSettings):
     broker_url: str = Field(
         default="", description="kombu URL; default sqla+sqlite:///<data_dir>/broker.sqlite"
     )
+    #: prefix of every exchange and queue (several environments can share one broker)
+    broker_namespace: str = Field(default="ketenregie", pattern=r"^[a-z][a-z0-9_.-]*$")
     #: the OIN in the CloudEvents ``source`` (default: a clearly fake test OIN)
     oin: str = Field(default="00000099999999999000", pattern=r"^[0-9]{20}$")
     #: outbox rows per publisher transaction, and seconds between polls when idle

@@ -91,3 +91,25 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("sqlite_url"))
     return str(request.getfixturevalue("pg_url"))
+
+
+AMQP_URL_ENV = "KETENREGIE_TEST_AMQP_URL"
+REQUIRE_AMQP_ENV = "KETENREGIE_REQUIRE_AMQP"
+
+
+@pytest.fixture(scope="session")
+def amqp_url() -> str:
+    """``amqp://`` URL of a RabbitMQ broker (``make test`` starts a throwaway node with
+    scripts/with-rabbitmq.sh). Skipped when ``KETENREGIE_TEST_AMQP_URL`` is unset, unless
+    ``KETENREGIE_REQUIRE_AMQP=1`` (set by ``make test``): then the test fails.
+
+    Tests share the broker: give each test its own namespace (see
+    tests/integration/messaging/harness.py) so their queues never meet.
+    """
+    url = os.environ.get(AMQP_URL_ENV)
+    if not url:
+        message = f"{AMQP_URL_ENV} is not set (run `make test`, or scripts/with-rabbitmq.sh pytest)"
+        if os.environ.get(REQUIRE_AMQP_ENV) == "1":
+            pytest.fail(f"{REQUIRE_AMQP_ENV}=1 but {message}", pytrace=False)
+        pytest.skip(message)
+    return url

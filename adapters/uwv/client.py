@@ -84,7 +84,9 @@ class UwvClient:
         )
         headers = {"SOAPAction": f'"{operation}"'}
         # SOAP 1.1 answers faults with HTTP 500: read the body before judging the status.
-        response = self._http.request("POST", "", content=body, headers=headers, ok=(200, 500))
+        response = self._http.request(
+            "POST", self.settings.soap.base_url, content=body, headers=headers, ok=(200, 500)
+        )
         try:
             message = parse(response.content)
         except SoapFault as fault:

@@ -76,11 +76,21 @@ class ApiMiddleware:
             await self._app(scope, limited_receive, send_with_version)
         finally:
             if self._observe is not None:
-                route = scope.get("route")
-                template = getattr(route, "path", None) or "unmatched"
                 self._observe(
-                    str(scope.get("method", "")), template, status, time.perf_counter() - started
+                    str(scope.get("method", "")),
+                    _route_name(scope),
+                    status,
+                    time.perf_counter() - started,
                 )
+
+
+def _route_name(scope: Scope) -> str:
+    """A label naming the handler (``tasks.complete``), never a path with ids in it."""
+    endpoint = scope.get("endpoint")
+    if endpoint is None:
+        return "unmatched"
+    module = str(getattr(endpoint, "__module__", "")).rsplit(".", 1)[-1]
+    return f"{module}.{getattr(endpoint, '__name__', 'endpoint')}"
 
 
 def _content_length(scope: Scope) -> int | None:

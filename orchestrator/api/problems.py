@@ -7,6 +7,7 @@ logged with the problem's ``instance`` id so support can find it.
 
 from __future__ import annotations
 
+import traceback
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -182,12 +183,13 @@ def install(app: FastAPI) -> None:
 
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
         response = problem(500, "internal", "an unexpected error occurred")
+        # The stack without locals or the exception's text: either may hold task data.
         log.error(
             "api.unexpected_error",
             method=request.method,
             route=getattr(request.scope.get("route"), "path", None),
             error=type(error).__name__,
-            exc_info=error,
+            stack="".join(traceback.format_tb(error.__traceback__)),
         )
         return response
 

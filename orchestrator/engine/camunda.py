@@ -86,6 +86,8 @@ UNSUPPORTED_NODES = {
     "adHocSubProcess": "ad-hoc subprocesses are not supported",
 }
 EXPRESSION_LANGUAGES = {None, "", "juel", "JUEL", "${}"}
+#: triggers an event subprocess may start on
+EVENT_SUBPROCESS_TRIGGERS = frozenset({"message", "timer", "signal", "error", "escalation"})
 
 
 @dataclass
@@ -269,8 +271,10 @@ class DocumentReader:
                     self._read_flow(node)
                 continue
             if tag == "subProcess" and node.get("triggeredByEvent") == "true":
-                self._problem(node, self._event_subprocess_refusal(node))
-                continue
+                refusal = self._event_subprocess_refusal(node)
+                if refusal:
+                    self._problem(node, refusal)
+                    continue
             if tag not in SUPPORTED_FLOW_NODES:
                 self._problem(node, f"element bpmn:{tag} is not supported")
                 continue
@@ -286,41 +290,45 @@ class DocumentReader:
             if tag in ("subProcess", "transaction"):
                 self._read_container(node, element.element_id, info, top=False)
 
-    def _event_subprocess_refusal(self, node: etree._Element) -> str:
-        """Why an event subprocess is refused, and what to model instead, for its trigger.
-
-        SpiffWorkflow 3.2 starts a message/signal/error event subprocess only on an event
-        it catches itself (no waiting subscription we could list and correlate), never
-        interrupts the enclosing flow, and a timer one keeps the process from ever
-        completing. So we refuse it rather than run it differently from Camunda.
-        """
-        start = node.find(f"{{{BPMN_NS}}}startEvent")
-        trigger, interrupting = "", True
-        if start is not None:
-            interrupting = start.get("isInterrupting") != "false"
-            for child in self._children(start):
-                name = _local(child.tag)
-                if name.endswith("EventDefinition"):
-                    trigger = name[: -len("EventDefinition")]
-                    break
-        what = f"{'an interrupting' if interrupting else 'a non-interrupting'} " + (
-            f"{trigger} event subprocess" if trigger else "event subprocess"
-        )
-        if trigger == "error":
-            instead = (
-                "attach an error boundary event to the task, embedded subprocess or call "
-                "activity that raises the error"
+    def _event_subprocess_refusal(self, node: etree._Element) -> str | None:
+        """Why an event subprocess cannot run, or None when it can (see
+        :mod:`.event_subprocess`): one start event with one message, timer, signal, error
+        or escalation trigger, and no sequence flow in or out."""
+        starts = [c for c in self._children(node) if _local(c.tag) == "startEvent"]
+        if len(starts) != 1:
+            return (
+                f"an event subprocess needs exactly one start event (it has {len(starts)}); "
+                "model one event subprocess per trigger"
             )
-        else:
-            kind = f"{trigger} " if trigger else ""
-            instead = (
-                f"wrap the main flow in an embedded subprocess and attach "
-                f"{'an interrupting' if interrupting else 'a non-interrupting'} {kind}"
-                "boundary event to it"
-                + ("" if interrupting else ' (cancelActivity="false")')
-                + ", leading to the steps of the event subprocess"
+        start = starts[0]
+        interrupting = start.get("isInterrupting") != "false"
+        triggers = [
+            _local(c.tag)[: -len("EventDefinition")]
+            for c in self._children(start)
+            if _local(c.tag).endswith("EventDefinition")
+        ]
+        if not triggers:
+            return (
+                "the start event of an event subprocess needs a trigger (message, timer, "
+                "signal, error or escalation); a none start event never fires"
             )
-        return f"{what} is not supported (event subprocesses are not run); instead, {instead}"
+        if len(triggers) > 1:
+            return (
+                "an event subprocess started by several triggers is not supported; model one "
+                "event subprocess per trigger"
+            )
+        trigger = triggers[0]
+        if trigger not in EVENT_SUBPROCESS_TRIGGERS:
+            return (
+                f"{'an interrupting' if interrupting else 'a non-interrupting'} {trigger} event "
+                "subprocess is not supported; event subprocesses are started by a message, "
+                "timer, signal, error or escalation"
+            )
+        if trigger == "error" and not interrupting:
+            return "an error event subprocess always interrupts (isInterrupting must be true)"
+        if any(_local(c.tag) in ("incoming", "outgoing") for c in self._children(node)):
+            return "an event subprocess has no incoming or outgoing sequence flows"
+        return None
 
     def _read_flow(self, flow: etree._Element) -> None:
         self._check_listeners(flow)

@@ -48,6 +48,7 @@ from orchestrator.domain.errors import (
     NotFound,
 )
 from orchestrator.domain.runtime import InstanceSnapshot, InstanceStatus
+from orchestrator.engine import event_subprocess
 from orchestrator.engine.compiler import Compiler
 from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
 from orchestrator.engine.dmn import evaluate_decision, parse_dmn
@@ -117,6 +118,7 @@ class SpiffEngine:
         workflow = BpmnWorkflow(
             loaded.spec, loaded.subprocess_specs, script_engine=loaded.script_engine
         )
+        event_subprocess.install(workflow)
         completed: list[str] = []
 
         def act() -> None:
@@ -302,6 +304,7 @@ class SpiffEngine:
             json.loads(state), spec=loaded.spec, subprocess_specs=loaded.subprocess_specs
         )
         workflow.script_engine = loaded.script_engine
+        event_subprocess.install(workflow)
         return loaded, workflow
 
     @staticmethod
@@ -437,7 +440,10 @@ def _only_internal_ancestors(task: Any) -> bool:
 
 
 def _error_catcher(workflow: Any, task: Any, event: Any) -> Any | None:
-    """The boundary error event nearest to ``task`` that catches ``event``, if any."""
+    """What catches the error ``event`` raised by ``task``: the nearest error boundary
+    event, or error event subprocess of an enclosing scope (the task's own boundary events
+    first, then the event subprocesses of its scope, then the boundary events of that
+    scope's activity, and so on outwards)."""
     current: Any = task
     while current is not None:
         parent = current.parent
@@ -453,6 +459,9 @@ def _error_catcher(workflow: Any, task: Any, event: Any) -> Any | None:
                 ):
                     return sibling
         sub = current.workflow
+        start = event_subprocess.error_start(sub, event)
+        if start is not None:
+            return start
         if sub is workflow or sub.parent_task_id is None:
             return None
         current = workflow.get_task_from_id(sub.parent_task_id)
@@ -468,10 +477,23 @@ def _prune_one(wf: Any) -> set[UUID]:
     (so a task completed a moment ago is still known, and completing it again is a
     conflict), and the rest between the root and those is removed.
     """
-    anchors = [t for t in wf.tasks.values() if not t.has_state(TaskState.FINISHED_MASK)]
+    # Event subprocesses hang off the top of the tree, beside the flow: their open
+    # branches are kept whole and hung under the root, and take no part in finding the
+    # lowest common ancestor of the flow's open tasks.
+    branches = event_subprocess.live_branches(wf)
+    in_branch = {t.id for b in branches for t in _subtree(wf, b)}
+    anchors = [
+        t
+        for t in wf.tasks.values()
+        if not t.has_state(TaskState.FINISHED_MASK) and t.id not in in_branch
+    ]
     if not anchors:
         return set()
-    if wf.last_task is not None and wf.last_task.id in wf.tasks:
+    if (
+        wf.last_task is not None
+        and wf.last_task.id in wf.tasks
+        and wf.last_task.id not in in_branch
+    ):
         anchors.append(wf.last_task)
     path: list[Any] = []
     node: Any = anchors[0]
@@ -489,18 +511,22 @@ def _prune_one(wf: Any) -> set[UUID]:
     if lowest < KEEP_HISTORY + PRUNE_AFTER:
         return set()
     root, top = path[0], path[lowest - KEEP_HISTORY]
-    kept = {root.id}
-    todo = [top.id]
-    while todo:
-        task_id = todo.pop()
-        kept.add(task_id)
-        todo.extend(wf.tasks[task_id]._children)
+    kept = {root.id} | in_branch | {t.id for t in _subtree(wf, top)}
     removed = {task_id for task_id in wf.tasks if task_id not in kept}
     for task_id in removed:
         del wf.tasks[task_id]
-    root._children = [top.id]
-    top._parent = root.id
+    root._children = [top.id, *(b.id for b in branches)]
+    for task in (top, *branches):
+        task._parent = root.id
     return removed
+
+
+def _subtree(wf: Any, task: Any) -> Iterator[Any]:
+    todo = [task.id]
+    while todo:
+        found = wf.tasks[todo.pop()]
+        yield found
+        todo.extend(found._children)
 
 
 def prune_history(workflow: Any) -> bool:

@@ -19,6 +19,7 @@ from SpiffWorkflow.bpmn.serializer.default.event_definition import (  # type: ig
 from SpiffWorkflow.bpmn.serializer.default.task_spec import (  # type: ignore[import-untyped, unused-ignore]
     BpmnTaskSpecConverter,
     ConditionalGatewayConverter,
+    EventConverter,
     MultiInstanceTaskConverter,
     ParallelGatewayConverter,
     SubWorkflowConverter,
@@ -32,7 +33,13 @@ from SpiffWorkflow.camunda.specs.multiinstance_task import (  # type: ignore[imp
     SequentialMultiInstanceTask,
 )
 
+from orchestrator.engine.event_subprocess import (
+    EventSubprocessStart,
+    EventSubprocessTask,
+    ScopeEndJoin,
+)
 from orchestrator.engine.specs import (
+    ClockCycleStartTimer,
     ClockCycleTimer,
     ClockDateTimer,
     ClockDurationTimer,
@@ -70,6 +77,15 @@ class StatelessWorkflowConverter(BpmnWorkflowConverter):
         return workflow
 
 
+class EventSubprocessStartConverter(EventConverter):
+    """:class:`EventSubprocessStart`: an event with whether it interrupts."""
+
+    def to_dict(self, spec: Any) -> dict[str, Any]:
+        dct = dict(super().to_dict(spec))
+        dct["interrupting"] = spec.interrupting
+        return dct
+
+
 def _config() -> dict[Any, Any]:
     config = dict(DEFAULT_CONFIG)
     config[BpmnWorkflow] = StatelessWorkflowConverter
@@ -81,7 +97,10 @@ def _config() -> dict[Any, Any]:
     config[MappedCallActivity] = SubWorkflowConverter
     config[ParallelMultiInstanceTask] = MultiInstanceTaskConverter
     config[SequentialMultiInstanceTask] = MultiInstanceTaskConverter
-    for timer in (ClockDateTimer, ClockDurationTimer, ClockCycleTimer):
+    config[EventSubprocessTask] = SubWorkflowConverter
+    config[EventSubprocessStart] = EventSubprocessStartConverter
+    config[ScopeEndJoin] = BpmnTaskSpecConverter
+    for timer in (ClockDateTimer, ClockDurationTimer, ClockCycleTimer, ClockCycleStartTimer):
         config[timer] = TimerConditionalEventDefinitionConverter
     return config
 

@@ -34,7 +34,7 @@ from orchestrator.domain.runtime import (
     TimerInfo,
     UserTaskInfo,
 )
-from orchestrator.engine import timers
+from orchestrator.engine import event_subprocess, timers
 from orchestrator.engine.forms import field_specs, validate_submission
 from orchestrator.engine.scope import scope_variables
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
@@ -137,8 +137,12 @@ class SnapshotBuilder:
         user_tasks, jobs, timer_infos, subscriptions, current = [], [], [], [], []
         for task in tasks:
             spec = task.task_spec
-            if task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED) and (
-                spec.bpmn_id
+            if (
+                task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED)
+                and spec.bpmn_id
+                # an event subprocess that waits for its trigger is no activity (yet)
+                and not event_subprocess.is_idle(task)
+                and not event_subprocess.is_waiting_start(task)
             ):
                 current.append(spec.bpmn_id)
             if task.state == TaskState.READY and isinstance(spec, UserTask):

@@ -31,6 +31,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[i
     CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
+    TimerEventDefinition,
 )
 from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped, unused-ignore]
 
@@ -230,20 +231,34 @@ class ClockDurationTimer(DurationTimerEventDefinition):
         return bool(my_task._get_internal_data("event_fired", False))
 
 
+def _cycle_value(my_task: Any, expression: str) -> dict[str, Any]:
+    """The state of a cycle timer (remaining cycles, next due time, period), fixed when the
+    timer starts waiting."""
+    value = my_task._get_internal_data("event_value")
+    if value is None:
+        cycle = timers.parse_cycle(_timer_value(my_task, expression), _clock_now(my_task))
+        value = {
+            "cycles": cycle.repetitions,
+            "next": cycle.first.isoformat(),
+            "every": [cycle.every.months, cycle.every.days, cycle.every.seconds],
+        }
+        my_task._set_internal_data(event_value=value)
+    return dict(value)
+
+
+def _next_period(value: dict[str, Any]) -> dict[str, Any]:
+    """The cycle state after the period due at ``value["next"]`` elapsed."""
+    months, days, seconds = value["every"]
+    every = timers.Duration(months=months, days=days, seconds=seconds)
+    moment = timers.parse_datetime(value["next"])
+    return {**value, "next": every.after(moment).isoformat(), "cycles": value["cycles"] - 1}
+
+
 class ClockCycleTimer(CycleTimerEventDefinition):
     """``timeCycle`` (``R/P6M``): a non-interrupting timer that fires once per period."""
 
     def _value(self, my_task: Any) -> dict[str, Any]:
-        value = my_task._get_internal_data("event_value")
-        if value is None:
-            cycle = timers.parse_cycle(_timer_value(my_task, self.expression), _clock_now(my_task))
-            value = {
-                "cycles": cycle.repetitions,
-                "next": cycle.first.isoformat(),
-                "every": [cycle.every.months, cycle.every.days, cycle.every.seconds],
-            }
-            my_task._set_internal_data(event_value=value)
-        return dict(value)
+        return _cycle_value(my_task, self.expression)
 
     def due(self, my_task: Any) -> Any:
         value = self._value(my_task)
@@ -255,12 +270,8 @@ class ClockCycleTimer(CycleTimerEventDefinition):
         value = self._value(my_task)
         ready = False
         if value["cycles"] != 0:
-            moment = timers.parse_datetime(value["next"])
-            if moment <= _clock_now(my_task):
-                months, days, seconds = value["every"]
-                every = timers.Duration(months=months, days=days, seconds=seconds)
-                value["next"] = every.after(moment).isoformat()
-                value["cycles"] -= 1
+            if timers.parse_datetime(value["next"]) <= _clock_now(my_task):
+                value = _next_period(value)
                 ready = True
         else:
             my_task.internal_data["event_fired"] = True
@@ -276,5 +287,28 @@ class ClockCycleTimer(CycleTimerEventDefinition):
                 child.task_spec._update(child)
 
 
-TIMER_CLASSES = (ClockDateTimer, ClockDurationTimer, ClockCycleTimer)
+class ClockCycleStartTimer(TimerEventDefinition):
+    """``timeCycle`` on the start event of an event subprocess: fires once, at the next due
+    time of the cycle; the copy a non-interrupting event subprocess starts for the next
+    firing carries the cycle on (:meth:`following`)."""
+
+    def due(self, my_task: Any) -> Any:
+        value = _cycle_value(my_task, self.expression)
+        if value["cycles"] == 0:
+            return None
+        return timers.parse_datetime(value["next"])
+
+    def has_fired(self, my_task: Any) -> bool:
+        due = self.due(my_task)
+        if due is not None and due <= _clock_now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return bool(my_task._get_internal_data("event_fired", False))
+
+    def following(self, my_task: Any) -> dict[str, Any] | None:
+        """The cycle state for the next firing, or None when this was the last one."""
+        value = _next_period(_cycle_value(my_task, self.expression))
+        return value if value["cycles"] != 0 else None
+
+
+TIMER_CLASSES = (ClockDateTimer, ClockDurationTimer, ClockCycleTimer, ClockCycleStartTimer)
 ONE_SECOND = timedelta(seconds=1)

@@ -2,6 +2,8 @@
 
 Exchanges (all durable):
 
+Names below are for the default namespace ``ketenregie`` (:class:`Topology`).
+
 - ``ketenregie.jobs`` (direct): one durable queue per topic, ``ketenregie.job.<topic>``,
   bound with the topic as routing key;
 - ``ketenregie.results`` (direct): one durable queue ``ketenregie.results`` for the
@@ -18,21 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kombu.connection import Connection
-from kombu.entity import Exchange, Queue
+from kombu.entity import Exchange, Queue, binding
 from kombu.serialization import register
 
 from orchestrator.config import Settings
 
-JOBS_EXCHANGE = Exchange("ketenregie.jobs", type="direct", durable=True)
-RESULTS_EXCHANGE = Exchange("ketenregie.results", type="direct", durable=True)
-EVENTS_EXCHANGE = Exchange("ketenregie.events", type="topic", durable=True)
 RESULTS_ROUTING_KEY = "result"
-RESULTS_QUEUE = Queue(
-    "ketenregie.results",
-    exchange=RESULTS_EXCHANGE,
-    routing_key=RESULTS_ROUTING_KEY,
-    durable=True,
-)
 
 #: content type of a CloudEvent in structured mode (CloudEvents AMQP binding)
 CLOUDEVENTS_CONTENT_TYPE = "application/cloudevents+json"
@@ -52,25 +45,70 @@ ACCEPT = ["json", CLOUDEVENTS_SERIALIZER]
 _EMBEDDED_PREFIXES = ("sqla+", "sqlalchemy+")
 
 
-def job_queue(topic: str) -> Queue:
-    """The durable queue of ``topic`` on the jobs exchange."""
-    return Queue(f"ketenregie.job.{topic}", exchange=JOBS_EXCHANGE, routing_key=topic, durable=True)
+@dataclass(frozen=True)
+class Topology:
+    """Exchange and queue names under one namespace (default ``ketenregie``).
 
-
-def event_queue(name: str, patterns: Iterable[str] = ("#",)) -> Queue:
-    """A durable subscriber queue on the events exchange, bound with each pattern.
-
-    Args:
-        name: the queue name (a subscriber's own, e.g. ``crm.ketenregie-events``).
-        patterns: topic patterns such as ``instance.*`` or ``#`` (everything).
+    A namespace lets several environments (or parallel test runs) share one broker.
     """
-    from kombu.entity import binding
 
-    return Queue(
-        name,
-        bindings=[binding(EVENTS_EXCHANGE, routing_key=p) for p in patterns],
-        durable=True,
-    )
+    namespace: str = "ketenregie"
+
+    @property
+    def jobs_exchange(self) -> Exchange:
+        """Direct exchange of the jobs (routing key = topic)."""
+        return Exchange(f"{self.namespace}.jobs", type="direct", durable=True)
+
+    @property
+    def results_exchange(self) -> Exchange:
+        """Direct exchange of the results."""
+        return Exchange(f"{self.namespace}.results", type="direct", durable=True)
+
+    @property
+    def events_exchange(self) -> Exchange:
+        """Topic exchange of the domain events (routing key = event name)."""
+        return Exchange(f"{self.namespace}.events", type="topic", durable=True)
+
+    @property
+    def results_queue(self) -> Queue:
+        """The one durable queue of results."""
+        return Queue(
+            f"{self.namespace}.results",
+            exchange=self.results_exchange,
+            routing_key=RESULTS_ROUTING_KEY,
+            durable=True,
+        )
+
+    def job_queue(self, topic: str) -> Queue:
+        """The durable queue of ``topic``: ``<namespace>.job.<topic>``."""
+        return Queue(
+            f"{self.namespace}.job.{topic}",
+            exchange=self.jobs_exchange,
+            routing_key=topic,
+            durable=True,
+        )
+
+    def event_queue(self, name: str, patterns: Iterable[str] = ("#",)) -> Queue:
+        """A durable subscriber queue on the events exchange, bound with each pattern.
+
+        Args:
+            name: the subscriber's own queue name.
+            patterns: topic patterns such as ``instance.*`` or ``#`` (everything).
+        """
+        return Queue(
+            name,
+            bindings=[binding(self.events_exchange, routing_key=p) for p in patterns],
+            durable=True,
+        )
+
+    def declare(self, connection: Connection, topics: Iterable[str] = ()) -> None:
+        """Declare the exchanges, the results queue and the job queues of ``topics``."""
+        channel = connection.default_channel
+        for exchange in (self.jobs_exchange, self.results_exchange, self.events_exchange):
+            exchange(channel).declare()
+        self.results_queue(channel).declare()
+        for topic in topics:
+            self.job_queue(topic)(channel).declare()
 
 
 def is_embedded(url: str) -> bool:
@@ -85,12 +123,14 @@ class BrokerConfig:
     Attributes:
         url: ``sqla+sqlite:///...`` (embedded) or ``amqp://...``.
         polling_interval: embedded transport: seconds between polls of an empty queue.
+        namespace: prefix of every exchange and queue name.
         visibility_timeout: embedded transport: seconds before an unacknowledged message is
             delivered again.
         transport_options: extra kombu transport options.
     """
 
     url: str
+    namespace: str = "ketenregie"
     polling_interval: float = 0.05
     visibility_timeout: float = 300.0
     transport_options: dict[str, Any] = field(default_factory=dict)
@@ -100,9 +140,15 @@ class BrokerConfig:
         """The broker of ``settings``."""
         return cls(
             url=settings.broker_url,
+            namespace=settings.broker_namespace,
             polling_interval=settings.broker_polling_interval,
             visibility_timeout=settings.broker_visibility_timeout,
         )
+
+    @property
+    def topology(self) -> Topology:
+        """The exchanges and queues under :attr:`namespace`."""
+        return Topology(self.namespace)
 
     @property
     def embedded(self) -> bool:
@@ -138,13 +184,3 @@ def _ensure_parent(path: str) -> None:
 
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-
-
-def declare_topology(connection: Connection, topics: Iterable[str] = ()) -> None:
-    """Declare the exchanges, the results queue and the job queues of ``topics``."""
-    channel = connection.default_channel
-    for exchange in (JOBS_EXCHANGE, RESULTS_EXCHANGE, EVENTS_EXCHANGE):
-        exchange(channel).declare()
-    RESULTS_QUEUE(channel).declare()
-    for topic in topics:
-        job_queue(topic)(channel).declare()

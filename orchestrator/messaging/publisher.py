@@ -18,13 +18,7 @@ from kombu.messaging import Producer
 
 from orchestrator.domain.clock import Clock
 from orchestrator.messaging import cloudevents
-from orchestrator.messaging.connection import (
-    CLOUDEVENTS_SERIALIZER,
-    EVENTS_EXCHANGE,
-    JOBS_EXCHANGE,
-    declare_topology,
-    job_queue,
-)
+from orchestrator.messaging.connection import CLOUDEVENTS_SERIALIZER, BrokerConfig
 from orchestrator.messaging.service import BackgroundService
 from orchestrator.store.records import OutboxRecord
 from orchestrator.store.uow import Store
@@ -44,7 +38,7 @@ class OutboxPublisher(BackgroundService):
 
     Args:
         store: the orchestrator's store (its ``outbox`` table).
-        connect: opens a new broker connection.
+        broker: the broker and its topology.
         clock: decides when a delayed job retry may go out.
         oin: the OIN in the CloudEvents ``source``.
         batch_size: rows per batch.
@@ -57,7 +51,7 @@ class OutboxPublisher(BackgroundService):
     def __init__(
         self,
         store: Store,
-        connect: Callable[[], Connection],
+        broker: BrokerConfig,
         clock: Clock,
         *,
         oin: str,
@@ -67,7 +61,8 @@ class OutboxPublisher(BackgroundService):
     ) -> None:
         super().__init__()
         self._store = store
-        self._connect = connect
+        self._broker = broker
+        self._topology = broker.topology
         self._clock = clock
         self._oin = oin
         self._batch_size = batch_size
@@ -145,9 +140,9 @@ class OutboxPublisher(BackgroundService):
     def _send_job(self, producer: Any, row: OutboxRecord) -> None:
         producer.publish(
             row.body,
-            exchange=JOBS_EXCHANGE,
+            exchange=self._topology.jobs_exchange,
             routing_key=row.routing_key,
-            declare=[job_queue(row.routing_key)],
+            declare=[self._topology.job_queue(row.routing_key)],
             serializer="json",
             delivery_mode=2,
             message_id=row.message_id,
@@ -170,7 +165,7 @@ class OutboxPublisher(BackgroundService):
             return
         producer.publish(
             event,
-            exchange=EVENTS_EXCHANGE,
+            exchange=self._topology.events_exchange,
             routing_key=row.routing_key,
             serializer=CLOUDEVENTS_SERIALIZER,
             delivery_mode=2,
@@ -181,9 +176,9 @@ class OutboxPublisher(BackgroundService):
 
     def _ensure_producer(self) -> Any:
         if self._producer is None:
-            connection = self._connect()
+            connection = self._broker.connect()
             connection.ensure_connection(max_retries=1)
-            declare_topology(connection)
+            self._topology.declare(connection)
             self._connection = connection
             self._producer = Producer(connection.default_channel)
         return self._producer

@@ -10,17 +10,16 @@ backoff, or the job becomes an incident.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
 import structlog
-from kombu.connection import Connection
 from kombu.message import Message
 from kombu.messaging import Consumer
 
 from orchestrator.application.job_results import JobResult, ResultOutcome
-from orchestrator.messaging.connection import ACCEPT, RESULTS_QUEUE, declare_topology
+from orchestrator.messaging.connection import ACCEPT, BrokerConfig
 from orchestrator.messaging.service import BackgroundService
 
 log = structlog.get_logger(__name__)
@@ -64,7 +63,7 @@ class ResultConsumer(BackgroundService):
 
     Args:
         jobs: applies a result (idempotently).
-        connect: opens a new broker connection.
+        broker: the broker and its topology.
         prefetch: results received ahead at most.
         poll: seconds to wait for a message before checking whether to stop.
     """
@@ -74,14 +73,14 @@ class ResultConsumer(BackgroundService):
     def __init__(
         self,
         jobs: ResultApplier,
-        connect: Callable[[], Connection],
+        broker: BrokerConfig,
         *,
         prefetch: int = 16,
         poll: float = 0.5,
     ) -> None:
         super().__init__()
         self._jobs = jobs
-        self._connect = connect
+        self._broker = broker
         self._prefetch = prefetch
         self._poll = poll
         self.outcomes: dict[str, int] = {}
@@ -101,12 +100,13 @@ class ResultConsumer(BackgroundService):
         log.info("results.stopped", outcomes=self.outcomes)
 
     def _consume(self) -> None:
-        with self._connect() as connection:
+        topology = self._broker.topology
+        with self._broker.connect() as connection:
             connection.ensure_connection(max_retries=1)
-            declare_topology(connection)
+            topology.declare(connection)
             with Consumer(
                 connection.channel(),
-                queues=[RESULTS_QUEUE],
+                queues=[topology.results_queue],
                 callbacks=[self._on_message],
                 accept=ACCEPT,
                 prefetch_count=self._prefetch,

@@ -10,10 +10,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import structlog
-from kombu.connection import Connection
 
 from adapters.registry import AdapterRegistry, load_adapters
 from orchestrator.bootstrap import Container
@@ -70,7 +69,7 @@ def messaging_runtime(
     workers: int = 1,
     publish: bool = True,
     apply_results: bool = True,
-    connect: Callable[[], Connection] | None = None,
+    broker: BrokerConfig | None = None,
 ) -> MessagingRuntime:
     """The messaging services of one orchestrator process.
 
@@ -82,16 +81,16 @@ def messaging_runtime(
         workers: worker threads when there are topics to handle.
         publish: run the outbox publisher.
         apply_results: run the result consumer.
-        connect: opens broker connections (default: from the settings).
+        broker: the broker (default: from the settings).
     """
     settings = container.settings
-    opener = connect or BrokerConfig.from_settings(settings).connect
+    config = broker or BrokerConfig.from_settings(settings)
     services: list[BackgroundService] = []
     if publish:
         services.append(
             OutboxPublisher(
                 container.store,
-                opener,
+                config,
                 container.clock,
                 oin=settings.oin,
                 batch_size=settings.publisher_batch_size,
@@ -99,7 +98,7 @@ def messaging_runtime(
             )
         )
     if apply_results:
-        services.append(ResultConsumer(container.jobs, opener))
+        services.append(ResultConsumer(container.jobs, config))
     topics = registry if registry is not None else AdapterRegistry()
     if adapters:
         loaded = load_adapters(adapters, settings)
@@ -109,7 +108,7 @@ def messaging_runtime(
         for index in range(workers):
             worker = AdapterWorker(
                 topics,
-                opener,
+                config,
                 worker_id=f"in-process-{index}",
                 prefetch=settings.worker_prefetch,
             )

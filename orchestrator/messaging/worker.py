@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from kombu.connection import Connection
 from kombu.message import Message
 from kombu.messaging import Consumer, Producer
 
@@ -30,14 +29,7 @@ from adapters.registry import (
     RetryableError,
     UnknownTopic,
 )
-from orchestrator.messaging.connection import (
-    ACCEPT,
-    RESULTS_EXCHANGE,
-    RESULTS_QUEUE,
-    RESULTS_ROUTING_KEY,
-    declare_topology,
-    job_queue,
-)
+from orchestrator.messaging.connection import ACCEPT, RESULTS_ROUTING_KEY, BrokerConfig
 from orchestrator.messaging.service import BackgroundService
 
 log = structlog.get_logger(__name__)
@@ -108,7 +100,7 @@ class AdapterWorker(BackgroundService):
 
     Args:
         registry: the topics this worker handles.
-        connect: opens a new broker connection.
+        broker: the broker and its topology.
         worker_id: names the worker (default ``<host>:<pid>``).
         prefetch: jobs received ahead (unacknowledged) at most.
         poll: seconds to wait for a message before checking whether to stop.
@@ -119,7 +111,7 @@ class AdapterWorker(BackgroundService):
     def __init__(
         self,
         registry: AdapterRegistry,
-        connect: Callable[[], Connection],
+        broker: BrokerConfig,
         *,
         worker_id: str | None = None,
         prefetch: int = 4,
@@ -129,7 +121,8 @@ class AdapterWorker(BackgroundService):
         if not registry.topics():
             raise ValueError("the worker has no topics to handle")
         self._registry = registry
-        self._connect = connect
+        self._broker = broker
+        self._topology = broker.topology
         self.worker_id = worker_id or default_worker_id()
         self._prefetch = prefetch
         self._poll = poll
@@ -151,12 +144,15 @@ class AdapterWorker(BackgroundService):
         log.info("worker.stopped", worker_id=self.worker_id, handled=self.handled)
 
     def _consume(self) -> None:
-        with self._connect() as connection:
+        # Results go out on a connection of their own: waiting for a publisher confirm on
+        # the consuming connection would dispatch the next job inside this one's callback.
+        with self._broker.connect() as connection, self._broker.connect() as results:
             connection.ensure_connection(max_retries=1)
-            declare_topology(connection, self._registry.topics())
+            results.ensure_connection(max_retries=1)
+            self._topology.declare(connection, self._registry.topics())
             channel = connection.channel()
-            self._producer = Producer(connection.default_channel)
-            queues = [job_queue(t) for t in self._registry.topics()]
+            self._producer = Producer(results.default_channel)
+            queues = [self._topology.job_queue(t) for t in self._registry.topics()]
             with Consumer(
                 channel,
                 queues=queues,
@@ -184,9 +180,9 @@ class AdapterWorker(BackgroundService):
         result_id = f"{job_message_id}:{result['attempt']}"
         self._producer.publish(
             result,
-            exchange=RESULTS_EXCHANGE,
+            exchange=self._topology.results_exchange,
             routing_key=RESULTS_ROUTING_KEY,
-            declare=[RESULTS_QUEUE],
+            declare=[self._topology.results_queue],
             serializer="json",
             delivery_mode=2,
             message_id=result_id,

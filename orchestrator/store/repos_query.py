@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, exists, func, or_, select
 
 from orchestrator.store.records import (
     AuditRecord,
@@ -121,7 +121,7 @@ class QueryRepository:
         where += [_variable_equals(n, v) for n, v in criteria.variables.items()]
         rows = self._conn.execute(
             select(process_instances)
-            .where(and_(*where))
+            .where(*where)
             .order_by(c.started_at.desc(), c.id)
             .limit(criteria.limit)
             .offset(criteria.offset)
@@ -145,7 +145,7 @@ class QueryRepository:
             where.append(c.at < criteria.until)
         rows = self._conn.execute(
             select(audit_events)
-            .where(and_(*where))
+            .where(*where)
             .order_by(c.id)
             .limit(criteria.limit)
             .offset(criteria.offset)

@@ -9,6 +9,7 @@ owners edit the generated ``.bpmn`` files in Camunda Modeler afterwards; this to
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
@@ -46,8 +47,7 @@ class Veld:
         )
         if self.required:
             inner += (
-                '<camunda:validation><camunda:constraint name="required" />'
-                "</camunda:validation>"
+                '<camunda:validation><camunda:constraint name="required" /></camunda:validation>'
             )
         return f"<camunda:formField {attrs}>{inner}</camunda:formField>"
 
@@ -173,14 +173,22 @@ class Proces:
         return self._add(Node(id, "eventBasedGateway", naam, lane))
 
     def wacht(self, id: str, naam: str, lane: str, *, duur: str) -> Proces:
-        return self._add(Node(id, "intermediateCatchEvent", naam, lane, body=_timer("timeDuration", duur)))
+        return self._add(
+            Node(id, "intermediateCatchEvent", naam, lane, body=_timer("timeDuration", duur))
+        )
 
     def ontvang(self, id: str, naam: str, lane: str, *, bericht: str) -> Proces:
         body = f'<bpmn:messageEventDefinition messageRef="{self._message(bericht)}" />'
         return self._add(Node(id, "intermediateCatchEvent", naam, lane, body=body))
 
     def grens_timer(
-        self, id: str, naam: str, op: str, *, duur: str | None = None, cyclus: str | None = None,
+        self,
+        id: str,
+        naam: str,
+        op: str,
+        *,
+        duur: str | None = None,
+        cyclus: str | None = None,
         onderbrekend: bool = True,
     ) -> Proces:
         host = self.nodes[op]
@@ -190,14 +198,12 @@ class Proces:
             Node(id, "boundaryEvent", naam, host.lane, attrs=attrs, body=body, attached_to=op)
         )
 
-    def pijl(
-        self, source: str, target: str, naam: str = "", conditie: str | None = None
-    ) -> Proces:
+    def pijl(self, source: str, target: str, naam: str = "", conditie: str | None = None) -> Proces:
         self.flows.append(Flow(f"f_{source}_{target}", source, target, naam, conditie))
         return self
 
     def keten(self, *ids: str) -> Proces:
-        for a, b in zip(ids, ids[1:], strict=False):
+        for a, b in itertools.pairwise(ids):
             self.pijl(a, b)
         return self
 
@@ -238,11 +244,17 @@ def _outputs(outputs: dict[str, str] | None) -> str:
 
 
 def _node_xml(p: Proces, node: Node) -> str:
-    inner = "".join(f"<bpmn:incoming>{f.id}</bpmn:incoming>" for f in p.flows if f.target == node.id)
+    inner = "".join(
+        f"<bpmn:incoming>{f.id}</bpmn:incoming>" for f in p.flows if f.target == node.id
+    )
     inner += "".join(
         f"<bpmn:outgoing>{f.id}</bpmn:outgoing>" for f in p.flows if f.source == node.id
     )
-    ext = f"<bpmn:extensionElements>{node.extensions}</bpmn:extensionElements>" if node.extensions else ""
+    ext = (
+        f"<bpmn:extensionElements>{node.extensions}</bpmn:extensionElements>"
+        if node.extensions
+        else ""
+    )
     return (
         f"    <bpmn:{node.tag} id={quoteattr(node.id)} name={quoteattr(node.name)}{node.attrs}>"
         f"{ext}{inner}{node.body}</bpmn:{node.tag}>\n"
@@ -281,16 +293,22 @@ def _document(p: Proces, plan: Layout) -> str:
     for name, mid in p.messages.items():
         out.append(f'  <bpmn:message id="{mid}" name={quoteattr(name)} />\n')
     for code, eid in p.errors.items():
-        out.append(f'  <bpmn:error id="{eid}" name={quoteattr(code)} errorCode={quoteattr(code)} />\n')
+        out.append(
+            f'  <bpmn:error id="{eid}" name={quoteattr(code)} errorCode={quoteattr(code)} />\n'
+        )
     out.append(f'  <bpmn:process id="{p.id}" name={quoteattr(p.naam)} isExecutable="true">\n')
     if p.documentatie:
         out.append(f"    <bpmn:documentation>{escape(p.documentatie)}</bpmn:documentation>\n")
     out.append(f'    <bpmn:laneSet id="LaneSet_{p.id}">\n')
     for lane_id, lane_name in p.lanes.items():
         refs = "".join(
-            f"<bpmn:flowNodeRef>{n.id}</bpmn:flowNodeRef>" for n in p.nodes.values() if n.lane == lane_id
+            f"<bpmn:flowNodeRef>{n.id}</bpmn:flowNodeRef>"
+            for n in p.nodes.values()
+            if n.lane == lane_id
         )
-        out.append(f'      <bpmn:lane id="Lane_{lane_id}" name={quoteattr(lane_name)}>{refs}</bpmn:lane>\n')
+        out.append(
+            f'      <bpmn:lane id="Lane_{lane_id}" name={quoteattr(lane_name)}>{refs}</bpmn:lane>\n'
+        )
     out.append("    </bpmn:laneSet>\n")
     out.extend(_node_xml(p, n) for n in p.nodes.values())
     out.extend(_flow_xml(f) for f in p.flows)
@@ -319,9 +337,7 @@ def _document(p: Proces, plan: Layout) -> str:
             f"{_bounds(x, y, w, h)}{label}</bpmndi:BPMNShape>\n"
         )
     for flow in p.flows:
-        points = "".join(
-            f'<di:waypoint x="{x:.0f}" y="{y:.0f}" />' for x, y in plan.edges[flow.id]
-        )
+        points = "".join(f'<di:waypoint x="{x:.0f}" y="{y:.0f}" />' for x, y in plan.edges[flow.id])
         label = ""
         if flow.name:
             lx, ly, lw, lh = plan.labels[flow.id]

@@ -145,7 +145,11 @@ def ambitiegesprek() -> Proces:
         ],
     )
     p.regel_naar(
-        "klantgroep_adviseren", "Klantgroep adviseren", "intaker", "klantgroep_advies", "geadviseerdeKlantgroep"
+        "klantgroep_adviseren",
+        "Klantgroep adviseren",
+        "intaker",
+        "klantgroep_advies",
+        "geadviseerdeKlantgroep",
     )
     p.user(
         "klantgroep_kiezen",
@@ -168,7 +172,12 @@ def ambitiegesprek() -> Proces:
         "Rechten en plichten bespreken",
         "intaker",
         velden=[
-            Veld("afsprakenVastgelegd", "Afspraak is afspraak: commitment vastgelegd", "boolean", default="true")
+            Veld(
+                "afsprakenVastgelegd",
+                "Afspraak is afspraak: commitment vastgelegd",
+                "boolean",
+                default="true",
+            )
         ],
     )
     p.user(
@@ -185,8 +194,15 @@ def ambitiegesprek() -> Proces:
     p.standaard("soort_gesprek", "gesprek_voorbereid")
     p.keten("driegesprek_voorbereiden", "gesprek_voorbereid", "leefgebieden_bespreken")
     p.keten("leefgebieden_bespreken", "klantgroep_adviseren", "klantgroep_kiezen", "keuze_wijkt_af")
-    p.pijl("keuze_wijkt_af", "afwijkende_keuze_vastleggen", "ja", "${klantgroep != geadviseerdeKlantgroep}")
-    p.pijl("keuze_wijkt_af", "keuze_vastgelegd", "nee").standaard("keuze_wijkt_af", "keuze_vastgelegd")
+    p.pijl(
+        "keuze_wijkt_af",
+        "afwijkende_keuze_vastleggen",
+        "ja",
+        "${klantgroep != geadviseerdeKlantgroep}",
+    )
+    p.pijl("keuze_wijkt_af", "keuze_vastgelegd", "nee").standaard(
+        "keuze_wijkt_af", "keuze_vastgelegd"
+    )
     p.keten("afwijkende_keuze_vastleggen", "keuze_vastgelegd", "rechten_en_plichten")
     p.keten("rechten_en_plichten", "uitnodigen_kickoff", "gesprek_afgerond")
     return p
@@ -199,9 +215,21 @@ def afhandeling_uitkering() -> Proces:
     p.lane(PARTNERS, "Ketenpartners (systemen)")
     p.start("afhandeling_gestart", "Eerste gesprek gevoerd", "consulent_io")
     p.wacht("week_later", "Ca. een week later", "consulent_io", duur="P7D")
-    p.extern("werkzoekende_registreren", "Inschrijven als werkzoekende (UWV)", PARTNERS, "uwv.werkzoekende-registreren")
-    p.extern("ww_gegevens_opvragen", "WW-gegevens opvragen (UWV)", PARTNERS, "uwv.ww-uitkering-opvragen")
-    p.extern("aanvraag_registreren", "Aanvraag uitkering registreren", PARTNERS, "gemeente.uitkering-aanvragen")
+    p.extern(
+        "werkzoekende_registreren",
+        "Inschrijven als werkzoekende (UWV)",
+        PARTNERS,
+        "uwv.werkzoekende-registreren",
+    )
+    p.extern(
+        "ww_gegevens_opvragen", "WW-gegevens opvragen (UWV)", PARTNERS, "uwv.ww-uitkering-opvragen"
+    )
+    p.extern(
+        "aanvraag_registreren",
+        "Aanvraag uitkering registreren",
+        PARTNERS,
+        "gemeente.uitkering-aanvragen",
+    )
     p.xor("stukken_binnen", "Stukken binnen", "consulent_io")
     p.user(
         "stukken_beoordelen",
@@ -217,7 +245,9 @@ def afhandeling_uitkering() -> Proces:
         velden=[Veld("ontbrekendeStukken", "Ontbrekende stukken", required=True)],
     )
     p.event_gateway("wachten_op_stukken", "Wachten op stukken", "consulent_io")
-    p.ontvang("stukken_aangeleverd", "Stukken aangeleverd", "consulent_io", bericht="stukken-aangeleverd")
+    p.ontvang(
+        "stukken_aangeleverd", "Stukken aangeleverd", "consulent_io", bericht="stukken-aangeleverd"
+    )
     p.wacht("hersteltermijn_verstreken", "Hersteltermijn verstreken", "consulent_io", duur="P14D")
     p.user(
         "buiten_behandeling_stellen",

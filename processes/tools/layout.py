@@ -58,7 +58,7 @@ def _back_edges(p: Proces, main: list[str], succ: dict[str, list[str]]) -> set[t
     return back
 
 
-def layout(p: Proces) -> Layout:  # noqa: C901 - one pass per concern, read top to bottom
+def layout(p: Proces) -> Layout:
     """Place every shape, lane and edge of ``p``."""
     host = {n.id: n.attached_to for n in p.nodes.values() if n.attached_to}
     main = [n for n in p.nodes if n not in host]
@@ -148,7 +148,9 @@ def layout(p: Proces) -> Layout:  # noqa: C901 - one pass per concern, read top 
             plan.labels[n] = (x + w / 2 - 60, y0 + h + 6, 120, 40)
 
     for f in p.flows:
-        plan.edges[f.id] = _route(p, plan, f.source, f.target, (anchor(f.source), f.target) in back, host)
+        plan.edges[f.id] = _route(
+            p, plan, f.source, f.target, (anchor(f.source), f.target) in back, host
+        )
         if f.name:
             (x0, y0), (x1, y1) = plan.edges[f.id][0], plan.edges[f.id][1]
             if x0 == x1:  # leaves vertically: label beside the line

@@ -198,7 +198,10 @@ def geen_opdracht_klaar(keten: Keten, topic: str) -> None:
 def variabele_is(keten: Keten, variabele: str, verwacht: str) -> None:
     """A process variable has the expected value (ja/nee and numbers are typed)."""
     variabelen = keten.variabelen()
-    assert variabele in variabelen, f"'{variabele}' is niet vastgelegd; wel: {sorted(variabelen)}"
+    assert variabele in variabelen, (
+        f"'{variabele}' is niet vastgelegd; wel: {sorted(variabelen)} (wat een deelproces "
+        "(call activity) vastlegt, is zichtbaar zodra die fase klaar is)"
+    )
     assert variabelen[variabele] == waarde(verwacht), variabelen[variabele]
 
 
@@ -224,3 +227,13 @@ def dossier_afgerond(keten: Keten) -> None:
 def dossier_loopt(keten: Keten) -> None:
     """The dossier's process is still running."""
     assert keten.instantie().status == "running", keten.instantie().status
+
+
+_ALLE = r"de ketenpartners (?:alle )?(?:hun )?opdrachten (?:uitvoeren|hebben uitgevoerd)"
+
+
+@given(parsers.re(_ALLE))
+@when(parsers.re(_ALLE))
+def alle_opdrachten_uitgevoerd(keten: Keten) -> None:
+    """Every partner does every job that waits (and those that follow) for the dossier."""
+    keten.alle_opdrachten_uitvoeren()

@@ -220,9 +220,7 @@ class Driver:
 
     def completed(self, total: int) -> int:
         return len(
-            self.app.instances.find(
-                process_key=PROCESS_KEY, status="completed", limit=total + PAGE
-            )
+            self.app.instances.find(process_key=PROCESS_KEY, status="completed", limit=total + PAGE)
         )
 
     def run(self, total: int) -> None:

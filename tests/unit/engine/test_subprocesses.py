@@ -1,11 +1,9 @@
-"""Call activities, embedded and event subprocesses, multi-instance."""
+"""Call activities, embedded subprocesses, multi-instance (event subprocesses: see
+test_event_subprocesses.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
-
-import pytest
 
 from orchestrator.engine.runner import SpiffEngine
 from tests.support.bpmn import Diagram
@@ -15,10 +13,22 @@ ALL = [{"variables": "all"}]
 
 
 def test_call_activity_variables_all_in_and_out(engine: SpiffEngine) -> None:
-    child = (Diagram("kind").start().user_task("binnen").script("bereken", "${x * 2}", "y")
-             .end().chain("start", "binnen", "bereken", "end"))
-    parent = (Diagram("ouder").start().call("roep", "kind", ins=ALL, outs=ALL)
-              .user_task("na").end().chain("start", "roep", "na", "end"))
+    child = (
+        Diagram("kind")
+        .start()
+        .user_task("binnen")
+        .script("bereken", "${x * 2}", "y")
+        .end()
+        .chain("start", "binnen", "bereken", "end")
+    )
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call("roep", "kind", ins=ALL, outs=ALL)
+        .user_task("na")
+        .end()
+        .chain("start", "roep", "na", "end")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start({"x": 21})
     [task] = run.s.user_tasks
@@ -31,11 +41,22 @@ def test_call_activity_variables_all_in_and_out(engine: SpiffEngine) -> None:
 def test_call_activity_without_mappings_passes_nothing(engine: SpiffEngine) -> None:
     """Camunda 7: without camunda:in / camunda:out the called process starts empty and the
     caller sees none of its variables (businessKey mapping is accepted, and changes nothing)."""
-    child = (Diagram("kind").start().script("kijk", "${empty x}", "x_leeg")
-             .user_task("binnen").end().chain("start", "kijk", "binnen", "end"))
-    parent = (Diagram("ouder").start()
-              .call("roep", "kind", ins=[{"businessKey": "#{execution.processBusinessKey}"}])
-              .user_task("na").end().chain("start", "roep", "na", "end"))
+    child = (
+        Diagram("kind")
+        .start()
+        .script("kijk", "${empty x}", "x_leeg")
+        .user_task("binnen")
+        .end()
+        .chain("start", "kijk", "binnen", "end")
+    )
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call("roep", "kind", ins=[{"businessKey": "#{execution.processBusinessKey}"}])
+        .user_task("na")
+        .end()
+        .chain("start", "roep", "na", "end")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start({"x": 21})
     assert run.s.variables == {"x": 21}  # the caller's variables, not the child's
@@ -49,28 +70,50 @@ def test_call_activity_without_mappings_passes_nothing(engine: SpiffEngine) -> N
 
 
 def test_call_activity_source_target_and_expression(engine: SpiffEngine) -> None:
-    child = (Diagram("kind").start().user_task("binnen").script("bereken", "${a + b}", "som")
-             .end().chain("start", "binnen", "bereken", "end"))
-    parent = (Diagram("ouder").start()
-              .call("roep", "kind",
-                    ins=[{"source": "x", "target": "a"},
-                         {"sourceExpression": "${x * 10}", "target": "b"},
-                         {"source": "bestaat_niet", "target": "leeg"}],
-                    outs=[{"source": "som", "target": "uitkomst"},
-                          {"sourceExpression": "${som > 100}", "target": "groot"}])
-              .user_task("na").end().chain("start", "roep", "na", "end"))
+    child = (
+        Diagram("kind")
+        .start()
+        .user_task("binnen")
+        .script("bereken", "${a + b}", "som")
+        .end()
+        .chain("start", "binnen", "bereken", "end")
+    )
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call(
+            "roep",
+            "kind",
+            ins=[
+                {"source": "x", "target": "a"},
+                {"sourceExpression": "${x * 10}", "target": "b"},
+                {"source": "bestaat_niet", "target": "leeg"},
+            ],
+            outs=[
+                {"source": "som", "target": "uitkomst"},
+                {"sourceExpression": "${som > 100}", "target": "groot"},
+            ],
+        )
+        .user_task("na")
+        .end()
+        .chain("start", "roep", "na", "end")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start({"x": 11, "geheim": "niet doorgeven"})
     run.complete("binnen", {"notitie": "blijft in het kind"})
-    assert run.s.variables == {"x": 11, "geheim": "niet doorgeven", "uitkomst": 121,
-                               "groot": True}
+    assert run.s.variables == {"x": 11, "geheim": "niet doorgeven", "uitkomst": 121, "groot": True}
 
 
 def test_call_activity_mappings_seen_inside_the_called_process(engine: SpiffEngine) -> None:
-    child = (Diagram("kind").start().user_task("binnen").end().chain("start", "binnen", "end"))
-    parent = (Diagram("ouder").start()
-              .call("roep", "kind", ins=[{"source": "x", "target": "a"}], outs=ALL)
-              .user_task("na").end().chain("start", "roep", "na", "end"))
+    child = Diagram("kind").start().user_task("binnen").end().chain("start", "binnen", "end")
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call("roep", "kind", ins=[{"source": "x", "target": "a"}], outs=ALL)
+        .user_task("na")
+        .end()
+        .chain("start", "roep", "na", "end")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start({"x": 1, "y": 2})
     # a job in the child would get the child's variables only: check through a script
@@ -81,12 +124,22 @@ def test_call_activity_mappings_seen_inside_the_called_process(engine: SpiffEngi
 def test_call_activity_local_mappings_use_its_parameters(engine: SpiffEngine) -> None:
     """``local="true"``: only the call activity's input parameters go in; an output lands
     in the call activity's scope, for its output parameters."""
-    child = (Diagram("kind").start().user_task("binnen").end().chain("start", "binnen", "end"))
-    parent = (Diagram("ouder").start()
-              .call("roep", "kind", ins=[{"variables": "all", "local": "true"}],
-                    outs=[{"source": "uit", "target": "tussen", "local": "true"}],
-                    inputs={"dubbel": "${x * 2}"}, outputs={"eind": "${tussen + 1}"})
-              .user_task("na").end().chain("start", "roep", "na", "end"))
+    child = Diagram("kind").start().user_task("binnen").end().chain("start", "binnen", "end")
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call(
+            "roep",
+            "kind",
+            ins=[{"variables": "all", "local": "true"}],
+            outs=[{"source": "uit", "target": "tussen", "local": "true"}],
+            inputs={"dubbel": "${x * 2}"},
+            outputs={"eind": "${tussen + 1}"},
+        )
+        .user_task("na")
+        .end()
+        .chain("start", "roep", "na", "end")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start({"x": 4})
     run.complete("binnen", {"uit": 10})
@@ -94,12 +147,21 @@ def test_call_activity_local_mappings_use_its_parameters(engine: SpiffEngine) ->
 
 
 def test_call_activity_in_parallel_keeps_both_scopes(engine: SpiffEngine) -> None:
-    child = (Diagram("kind").start().user_task("binnen").end().chain("start", "binnen", "end"))
-    parent = (Diagram("ouder").start().gateway("f", "parallel")
-              .call("roep", "kind", outs=[{"source": "uitkering", "target": "uitkering"}])
-              .user_task("traject").gateway("j", "parallel").user_task("na").end()
-              .chain("start", "f").chain("f", "roep", "j").chain("f", "traject", "j")
-              .chain("j", "na", "end"))
+    child = Diagram("kind").start().user_task("binnen").end().chain("start", "binnen", "end")
+    parent = (
+        Diagram("ouder")
+        .start()
+        .gateway("f", "parallel")
+        .call("roep", "kind", outs=[{"source": "uitkering", "target": "uitkering"}])
+        .user_task("traject")
+        .gateway("j", "parallel")
+        .user_task("na")
+        .end()
+        .chain("start", "f")
+        .chain("f", "roep", "j")
+        .chain("f", "traject", "j")
+        .chain("j", "na", "end")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start({"stand": "begin"})
     run.complete("traject", {"stand": "deelname"})
@@ -110,8 +172,13 @@ def test_call_activity_in_parallel_keeps_both_scopes(engine: SpiffEngine) -> Non
 
 def test_call_activity_mapping_refused_without_target(engine: SpiffEngine) -> None:
     child = Diagram("kind").start().end().chain("start", "end")
-    parent = (Diagram("ouder").start().call("roep", "kind", ins=[{"source": "x"}])
-              .end().chain("start", "roep", "end"))
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call("roep", "kind", ins=[{"source": "x"}])
+        .end()
+        .chain("start", "roep", "end")
+    )
     result = compile_docs(engine, parent, child)
     assert result.refused
     [problem] = [p for p in result.problems if p.severity == "error"]
@@ -119,12 +186,21 @@ def test_call_activity_mapping_refused_without_target(engine: SpiffEngine) -> No
 
 
 def test_call_activity_nested_two_levels(engine: SpiffEngine) -> None:
-    kleinkind = (Diagram("kleinkind").start().user_task("diep").end()
-                 .chain("start", "diep", "end"))
-    kind = (Diagram("kind").start().call("roep2", "kleinkind", ins=ALL, outs=ALL).end()
-            .chain("start", "roep2", "end"))
-    ouder = (Diagram("ouder").start().call("roep1", "kind", ins=ALL, outs=ALL).end()
-             .chain("start", "roep1", "end"))
+    kleinkind = Diagram("kleinkind").start().user_task("diep").end().chain("start", "diep", "end")
+    kind = (
+        Diagram("kind")
+        .start()
+        .call("roep2", "kleinkind", ins=ALL, outs=ALL)
+        .end()
+        .chain("start", "roep2", "end")
+    )
+    ouder = (
+        Diagram("ouder")
+        .start()
+        .call("roep1", "kind", ins=ALL, outs=ALL)
+        .end()
+        .chain("start", "roep1", "end")
+    )
     bundles = deploy(engine, ouder, kind, kleinkind)
     run = Run(engine, bundles["ouder"])
     run.start({"n": 1})
@@ -135,10 +211,18 @@ def test_call_activity_nested_two_levels(engine: SpiffEngine) -> None:
 
 
 def test_embedded_subprocess(engine: SpiffEngine) -> None:
-    doc = (Diagram("e").start()
-           .subprocess("intake", lambda d: d.start("s0").user_task("gesprek").end("s9")
-                       .chain("s0", "gesprek", "s9"), name="Intake")
-           .user_task("na").end().chain("start", "intake", "na", "end"))
+    doc = (
+        Diagram("e")
+        .start()
+        .subprocess(
+            "intake",
+            lambda d: d.start("s0").user_task("gesprek").end("s9").chain("s0", "gesprek", "s9"),
+            name="Intake",
+        )
+        .user_task("na")
+        .end()
+        .chain("start", "intake", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["e"])
     run.start()
     assert [t.element_id for t in run.s.user_tasks] == ["gesprek"]
@@ -148,53 +232,36 @@ def test_embedded_subprocess(engine: SpiffEngine) -> None:
 
 
 def test_boundary_timer_on_subprocess(engine: SpiffEngine) -> None:
-    doc = (Diagram("e").start()
-           .subprocess("intake", lambda d: d.start("s0").user_task("gesprek").end("s9")
-                       .chain("s0", "gesprek", "s9"))
-           .boundary("te_laat", "intake", timer=("timeDuration", "P7D"))
-           .user_task("na").user_task("escalatie").end().end("e2")
-           .chain("start", "intake", "na", "end").chain("te_laat", "escalatie", "e2"))
+    doc = (
+        Diagram("e")
+        .start()
+        .subprocess(
+            "intake",
+            lambda d: d.start("s0").user_task("gesprek").end("s9").chain("s0", "gesprek", "s9"),
+        )
+        .boundary("te_laat", "intake", timer=("timeDuration", "P7D"))
+        .user_task("na")
+        .user_task("escalatie")
+        .end()
+        .end("e2")
+        .chain("start", "intake", "na", "end")
+        .chain("te_laat", "escalatie", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["e"])
     run.start()
     run.advance(timedelta(days=8))
     assert [t.element_id for t in run.s.user_tasks] == ["escalatie"]
 
 
-@pytest.mark.parametrize(
-    ("trigger", "interrupting", "expected"),
-    [
-        ({"message": "klant_afgemeld"}, True,
-         "an interrupting message event subprocess is not supported"),
-        ({"timer": ("timeDuration", "P7D")}, False,
-         "a non-interrupting timer event subprocess is not supported"),
-        ({"error": "FOUT"}, True, "error boundary event"),
-    ],
-)
-def test_event_subprocess_refused_at_deploy(engine: SpiffEngine, trigger: dict[str, Any],
-                                            interrupting: bool, expected: str) -> None:
-    """Unsupported: SpiffWorkflow 3.2 starts a message/error event subprocess only on an
-    event it catches itself (no subscription we can list or target), never interrupts the
-    enclosing flow, and a timer one keeps the process from completing; the Camunda task
-    parser even loses ``triggeredByEvent``. Refused, saying what to model instead."""
-    doc = (Diagram("es").start().user_task("werk").end().chain("start", "werk", "end")
-           .subprocess("afmelden", lambda d: d.start("es0", interrupting=interrupting,
-                                                     **trigger)
-                       .user_task("afsluiten").end("es9").chain("es0", "afsluiten", "es9"),
-                       event=True))
-    result = compile_docs(engine, doc)
-    assert result.refused and not result.processes
-    [problem] = [p for p in result.problems if p.severity == "error"]
-    assert problem.element_id == "afmelden" and expected in problem.message
-    assert "instead" in problem.message
-    if "error" not in trigger:
-        assert "boundary event" in problem.message and "embedded subprocess" in problem.message
-        assert ('cancelActivity="false"' in problem.message) is not interrupting
-
-
 def mi_doc(cardinality: str, sequential: bool) -> Diagram:
-    return (Diagram("mi").start()
-            .user_task("beoordeel", multi=cardinality, sequential=sequential)
-            .user_task("na").end().chain("start", "beoordeel", "na", "end"))
+    return (
+        Diagram("mi")
+        .start()
+        .user_task("beoordeel", multi=cardinality, sequential=sequential)
+        .user_task("na")
+        .end()
+        .chain("start", "beoordeel", "na", "end")
+    )
 
 
 def test_parallel_multi_instance_literal(engine: SpiffEngine) -> None:
@@ -219,15 +286,31 @@ def test_sequential_multi_instance_expression(engine: SpiffEngine) -> None:
 
 def test_subprocess_in_a_long_loop(engine: SpiffEngine) -> None:
     """History pruning must keep subprocesses and joins of later passes intact."""
-    doc = (Diagram("l").start().gateway("merge")
-           .subprocess("ronde", lambda d: d.start("s0").gateway("f", "parallel")
-                       .user_task("a").script("b", "${teller + 1}", "teller")
-                       .gateway("j", "parallel").end("s9")
-                       .chain("s0", "f").chain("f", "b", "j").chain("f", "a", "j")
-                       .chain("j", "s9"))
-           .gateway("klaar", default="f_terug").end()
-           .chain("start", "merge", "ronde", "klaar").flow("klaar", "end", "${teller >= 60}")
-           .flow("klaar", "merge", id="f_terug"))
+    doc = (
+        Diagram("l")
+        .start()
+        .gateway("merge")
+        .subprocess(
+            "ronde",
+            lambda d: (
+                d.start("s0")
+                .gateway("f", "parallel")
+                .user_task("a")
+                .script("b", "${teller + 1}", "teller")
+                .gateway("j", "parallel")
+                .end("s9")
+                .chain("s0", "f")
+                .chain("f", "b", "j")
+                .chain("f", "a", "j")
+                .chain("j", "s9")
+            ),
+        )
+        .gateway("klaar", default="f_terug")
+        .end()
+        .chain("start", "merge", "ronde", "klaar")
+        .flow("klaar", "end", "${teller >= 60}")
+        .flow("klaar", "merge", id="f_terug")
+    )
     run = Run(engine, deploy(engine, doc)["l"])
     run.start({"teller": 0})
     for expected in range(1, 61):
@@ -239,10 +322,20 @@ def test_subprocess_in_a_long_loop(engine: SpiffEngine) -> None:
 
 
 def test_parallel_join_keeps_changes_of_every_branch(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().gateway("f", "parallel").user_task("a")
-           .script("b", "${teller + 1}", "teller").gateway("j", "parallel").user_task("na")
-           .end().chain("start", "f").chain("f", "b", "j").chain("f", "a", "j")
-           .chain("j", "na", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .gateway("f", "parallel")
+        .user_task("a")
+        .script("b", "${teller + 1}", "teller")
+        .gateway("j", "parallel")
+        .user_task("na")
+        .end()
+        .chain("start", "f")
+        .chain("f", "b", "j")
+        .chain("f", "a", "j")
+        .chain("j", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["p"])
     run.start({"teller": 0})
     run.complete("a")

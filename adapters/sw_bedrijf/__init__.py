@@ -1,0 +1,2 @@
+"""SW-bedrijf adapter: diagnose, arbeidskundig onderzoek, leerwerkplek, detachering (REST);
+terugmeldingen arrive later as CloudEvents."""

@@ -1,0 +1,282 @@
+"""Task completions over HTTP: concurrent clients against ``ketenregie``'s API on SQLite.
+
+The server runs in its own process (uvicorn, one worker, the real SpiffWorkflow engine,
+SQLite in WAL mode with ``synchronous=FULL``: every commit is durable); the clients are
+threads in this process on keep-alive connections. Two phases on fresh tasks:
+
+1. saturation: ``clients`` closed-loop clients complete tasks as fast as they can;
+   the rate is ``http_per_s``.
+2. latency: an open loop sends completions at 70% of that rate; ``http_p95_ms`` is the
+   95th percentile of their latencies (time from send to response).
+
+    .venv/bin/python -m bench.http            # standalone; prints one JSON line
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.diagram import PROCESS_KEY, diagram
+
+TOKEN = "bench-token"  # noqa: S105 - a throwaway token of a throwaway database
+LOAD_SHARE = 0.7
+TARGET_RATIO = 0.5
+TARGET_P95_MS = 20.0
+
+
+@dataclass
+class HttpResult:
+    per_s: float
+    p95_ms: float
+    p50_ms: float
+    offered_per_s: float
+    completions: int
+
+
+def _percentile(values: Sequence[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = max(1, round(p / 100 * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    from orchestrator.config import Settings
+
+    return Settings(data_dir=data_dir, users_file=data_dir / "users.toml")
+
+
+def _durable(container) -> None:  # type: ignore[no-untyped-def]
+    """``synchronous=FULL`` on every connection: a commit survives a power cut."""
+    from sqlalchemy import event
+
+    @event.listens_for(container.store.engine, "connect")
+    def _full(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.execute("PRAGMA synchronous=FULL")
+
+    container.store.engine.dispose()
+
+
+def prepare(data_dir: Path, tasks: int) -> list[str]:
+    """Deploy the benchmark diagram, start ``tasks`` instances; return their task ids."""
+    from bench.core import POORTWACHTER, quiet_logging
+    from orchestrator.api.auth.users import token_hash
+    from orchestrator.application.identity import SYSTEM
+    from orchestrator.application.tasks import TaskQuery
+    from orchestrator.bootstrap import build_default
+    from orchestrator.engine.contract import SourceFile
+
+    quiet_logging()
+    (data_dir / "users.toml").write_text(
+        f'[[users]]\nid = "anna"\norganisation = "gemeente"\nroles = ["poortwachter"]\n'
+        f'token_sha256 = "{token_hash(TOKEN)}"\n'
+    )
+    container = build_default(_settings(data_dir))
+    try:
+        container.deployments.deploy([SourceFile("bench.bpmn", diagram())], SYSTEM)
+        for i in range(tasks):
+            container.instances.start(PROCESS_KEY, actor=POORTWACHTER, business_key=f"H-{i}")
+        found = container.tasks.worklist(POORTWACHTER, TaskQuery(limit=tasks + 1))
+        return [t.id for t in found]
+    finally:
+        container.close()
+
+
+def serve(data_dir: Path, port: int) -> None:
+    """The server process: the API on ``data_dir``'s database (``--serve``)."""
+    import uvicorn
+
+    from bench.core import quiet_logging
+    from orchestrator.api.app import authenticator_from, create_app
+    from orchestrator.bootstrap import build_default
+
+    quiet_logging()
+    settings = _settings(data_dir)
+    container = build_default(settings)
+    _durable(container)
+    app = create_app(container, authenticator_from(settings))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+class _Client:
+    def __init__(self, port: int) -> None:
+        self._conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self._headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+
+    def complete(self, task_id: str, score: int) -> float:
+        body = json.dumps({"variables": {"score": score}})
+        started = time.perf_counter()
+        self._conn.request("POST", f"/api/v1/tasks/{task_id}/complete", body, self._headers)
+        response = self._conn.getresponse()
+        response.read()
+        elapsed = time.perf_counter() - started
+        if response.status != 200:
+            raise RuntimeError(f"completion answered {response.status}")
+        return elapsed
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _saturate(port: int, task_ids: list[str], clients: int) -> tuple[float, list[float]]:
+    queue = list(task_ids)
+    lock = threading.Lock()
+    latencies: list[float] = []
+
+    def work() -> None:
+        client = _Client(port)
+        try:
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    task_id = queue.pop()
+                elapsed = client.complete(task_id, len(queue) % 10)
+                with lock:
+                    latencies.append(elapsed)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=work) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(task_ids) / (time.perf_counter() - started), latencies
+
+
+def _open_loop(port: int, task_ids: list[str], rate: float, workers: int) -> list[float]:
+    """Send one completion every 1/rate seconds (spread over ``workers`` connections)."""
+    lock = threading.Lock()
+    next_slot = [0]
+    latencies: list[float] = []
+    start = time.perf_counter() + 0.05
+
+    def work() -> None:
+        client = _Client(port)
+        try:
+            while True:
+                with lock:
+                    slot = next_slot[0]
+                    next_slot[0] += 1
+                if slot >= len(task_ids):
+                    return
+                delay = start + slot / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                elapsed = client.complete(task_ids[slot], slot % 10)
+                with lock:
+                    latencies.append(elapsed)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=work) for _ in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the benchmark server exited")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/api/v1/health/ready")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the benchmark server did not become ready")
+
+
+def run(saturate_tasks: int = 1500, latency_tasks: int = 1000, clients: int = 8) -> HttpResult:
+    """Both phases on a fresh database; the server is stopped afterwards."""
+    with tempfile.TemporaryDirectory(prefix="ketenregie-bench-http-") as tmp:
+        data_dir = Path(tmp)
+        warm = 100
+        task_ids = prepare(data_dir, warm + saturate_tasks + latency_tasks)
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603 - our own module, no shell
+            [sys.executable, "-m", "bench.http", "--serve", str(data_dir), "--port", str(port)]
+        )
+        try:
+            _wait_ready(port, process)
+            _saturate(port, task_ids[:warm], clients)  # warm-up: caches, connections
+            rate, _ = _saturate(port, task_ids[warm : warm + saturate_tasks], clients)
+            offered = rate * LOAD_SHARE
+            latencies = _open_loop(port, task_ids[warm + saturate_tasks :], offered, clients * 2)
+        finally:
+            process.terminate()
+            process.wait(30)
+    return HttpResult(
+        per_s=rate,
+        p95_ms=_percentile(latencies, 95) * 1000,
+        p50_ms=_percentile(latencies, 50) * 1000,
+        offered_per_s=offered,
+        completions=saturate_tasks + len(latencies),
+    )
+
+
+def figures(result: HttpResult, bare_per_s: float) -> dict[str, float | bool]:
+    """The fields ``make bench`` adds to its JSON line."""
+    ratio = result.per_s / bare_per_s if bare_per_s else 0.0
+    return {
+        "http_per_s": round(result.per_s, 1),
+        "http_p95_ms": round(result.p95_ms, 2),
+        "http_p50_ms": round(result.p50_ms, 2),
+        "http_offered_per_s": round(result.offered_per_s, 1),
+        "http_ratio": round(ratio, 3),
+        "http_ratio_ok": ratio >= TARGET_RATIO,
+        "http_p95_ok": result.p95_ms <= TARGET_P95_MS,
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.http", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--serve", metavar="DATA_DIR", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--tasks", type=int, default=1500, help="completions at saturation")
+    parser.add_argument("--clients", type=int, default=8)
+    args = parser.parse_args(argv)
+    if args.serve:
+        serve(Path(args.serve), args.port)
+        return 0
+    from bench import bare
+
+    bare.run(50)
+    b = bare.run(1000)
+    bare_per_s = len(b.completions_ms) / (sum(b.completions_ms) / 1000)
+    result = run(args.tasks, max(200, args.tasks * 2 // 3), args.clients)
+    out = {"bare_completions_per_s": round(bare_per_s, 1), **figures(result, bare_per_s)}
+    print(json.dumps(out, separators=(",", ":")))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
