@@ -35,6 +35,16 @@ DEFAULT_ORGANISATION_MAP: dict[str, str] = {
     "jobcoach": "sw-bedrijf",
     "baliemedewerker": "werkbedrijf",
     "handhaving": "gemeente",
+    # Werkplein (seed 004) and the Groningen zoekperiode (seed 003)
+    "wisselwachter": "gemeente",
+    "inkomensconsulent": "gemeente",
+    "bbz_consulent": "gemeente",
+    "schuldhulpverlener": "gemeente",
+    "kcc": "gemeente",
+    "e_coach": "gemeente",
+    "centrum_voor_werk": "gemeente",
+    "work_first": "werkbedrijf",
+    "matchmaker*": "werkbedrijf",
 }
 
 

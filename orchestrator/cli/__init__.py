@@ -13,7 +13,17 @@ from typing import Annotated
 
 import typer
 
-from orchestrator.cli import db, demo, deploy, instances, operations, output, serve, tasks
+from orchestrator.cli import (
+    db,
+    demo,
+    deploy,
+    instances,
+    operations,
+    output,
+    serve,
+    simulate,
+    tasks,
+)
 from orchestrator.cli.guard import guarded
 from orchestrator.cli.state import CliState
 
@@ -63,6 +73,18 @@ app.command("incidents")(guarded(operations.incidents))
 app.add_typer(operations.incident_app, name="incident")
 app.command("serve")(guarded(serve.serve))
 app.command("demo")(guarded(demo.demo))
+app.command("simulate")(guarded(simulate.simulate))
+
+
+def _mount_messaging() -> None:
+    # Imported here so that ``ketenregie --help`` does not load kombu.
+    from orchestrator.messaging import cli as messaging_cli
+
+    app.command("worker")(guarded(messaging_cli.worker))
+    app.command("publish")(guarded(messaging_cli.publish))
+
+
+_mount_messaging()
 
 
 def main() -> None:

@@ -27,7 +27,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            # usage errors (bad option values) are click's to report: exit 2 with usage
             raise
         except KetenregieError as error:
             state = _state(kwargs.get("ctx"))

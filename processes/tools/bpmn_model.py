@@ -181,6 +181,22 @@ class Proces:
         body = f'<bpmn:messageEventDefinition messageRef="{self._message(bericht)}" />'
         return self._add(Node(id, "intermediateCatchEvent", naam, lane, body=body))
 
+    def ontvang_taak(self, id: str, naam: str, lane: str, *, bericht: str) -> Proces:
+        """A receive task: waits for message ``bericht`` (and carries boundary events)."""
+        attrs = f' messageRef="{self._message(bericht)}"'
+        return self._add(Node(id, "receiveTask", naam, lane, attrs=attrs))
+
+    def grens_bericht(
+        self, id: str, naam: str, op: str, *, bericht: str, onderbrekend: bool = True
+    ) -> Proces:
+        """A boundary message event on ``op`` (non-interrupting when ``onderbrekend`` is False)."""
+        host = self.nodes[op]
+        body = f'<bpmn:messageEventDefinition messageRef="{self._message(bericht)}" />'
+        attrs = f' attachedToRef="{op}"' + ("" if onderbrekend else ' cancelActivity="false"')
+        return self._add(
+            Node(id, "boundaryEvent", naam, host.lane, attrs=attrs, body=body, attached_to=op)
+        )
+
     def grens_timer(
         self,
         id: str,

@@ -1,4 +1,4 @@
-"""Write the generated klantreis diagrams to processes/bpmn.
+"""Write the generated klantreis and Werkplein diagrams to processes/bpmn.
 
 Usage: ``python -m processes.tools.generate`` (from the repository root). Overwrites the
 generated ``.bpmn`` files; decision tables (``.dmn``) are maintained by hand.
@@ -11,6 +11,9 @@ from pathlib import Path
 
 from processes.tools import klantreis_diagrams as k
 from processes.tools import klantreis_fasen as f
+from processes.tools import werkgevers_diagrams as wg
+from processes.tools import werkplein_diagrams as wp
+from processes.tools import zoekperiode_diagram as zp
 from processes.tools.bpmn_model import Proces
 
 BPMN_DIR = Path(__file__).resolve().parents[1] / "bpmn"
@@ -24,6 +27,11 @@ DIAGRAMS: dict[str, Callable[[], Proces]] = {
     "voortgangsgesprek.bpmn": f.voortgangsgesprek,
     "handhaving.bpmn": f.handhaving,
     "nazorg.bpmn": f.nazorg,
+    "werkplein_aanmelding.bpmn": wp.werkplein_aanmelding,
+    "werkplein_intake.bpmn": wp.werkplein_intake,
+    "werkplein_diagnose.bpmn": wp.werkplein_diagnose,
+    "werkgeversservicepunt.bpmn": wg.werkgeversservicepunt,
+    "zoekperiode.bpmn": zp.zoekperiode,
 }
 
 

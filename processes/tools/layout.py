@@ -24,6 +24,8 @@ BOTTOM_PAD = 40
 POOL_X, POOL_Y = 160, 80
 POOL_LABEL = 30
 LEFT_PAD = 20
+#: below a row's centre: under the labels of its events and gateways, above the next row
+CHANNEL = 85
 SIZES = {"task": (100, 80), "gateway": (50, 50), "event": (36, 36)}
 
 
@@ -143,17 +145,33 @@ def layout(p: Proces) -> Layout:
             continue
         x, y0, w, h = plan.shapes[n]
         if n in host:
-            plan.labels[n] = (x + w + 4, y0 + h - 4, 100, 27)
+            # under the labels of the next column; a second event's label below the first
+            below = 27 * sum(1 for b in host if host[b] == host[n] and b < n)
+            plan.labels[n] = (x + w + 4, y0 + h + 14 + below, 100, 27)
         else:
             plan.labels[n] = (x + w / 2 - 60, y0 + h + 6, 120, 40)
 
+    occupied = {(p.nodes[n].lane, row[n], layer[n]) for n in main}
     for f in p.flows:
-        plan.edges[f.id] = _route(
-            p, plan, f.source, f.target, (anchor(f.source), f.target) in back, host
+        s, t = anchor(f.source), f.target
+        is_back = (s, t) in back
+        # a forward edge along a row that would run through a shape between its ends
+        detour = (
+            not is_back
+            and f.source not in host
+            and p.nodes[s].lane == p.nodes[t].lane
+            and row[s] == row[t]
+            and any((p.nodes[s].lane, row[s], c) in occupied for c in range(layer[s] + 1, layer[t]))
         )
+        if detour:
+            plan.edges[f.id] = _detour(p, plan, f.source, t)
+        else:
+            plan.edges[f.id] = _route(p, plan, f.source, t, is_back, host)
         if f.name:
             (x0, y0), (x1, y1) = plan.edges[f.id][0], plan.edges[f.id][1]
-            if x0 == x1:  # leaves vertically: label beside the line
+            if detour:  # label under the channel, clear of the gateway's own label
+                plan.labels[f.id] = (x0 + 6, y1 + 2, 70, 14)
+            elif x0 == x1:  # leaves vertically: label beside the line
                 plan.labels[f.id] = (x0 + 6, (y0 + y1) / 2 - 10, 70, 14)
             else:
                 plan.labels[f.id] = (x0 + 6, y0 - 20, 70, 14)
@@ -186,3 +204,18 @@ def _route(
         return [(sx + sw, scy), (tcx, scy), (tcx, entry_y)]
     bend = tx - (COL_W - tw) / 2 + 8
     return [(sx + sw, scy), (bend, scy), (bend, tcy), (tx, tcy)]
+
+
+def _detour(p: Proces, plan: Layout, s: str, t: str) -> list[tuple[float, float]]:
+    """Route a same-row edge that skips occupied columns through the channel below the row:
+    out of the source's bottom, along the channel, into the target from below (gateways and
+    events) or from the left (tasks)."""
+    sx, sy, sw, sh = plan.shapes[s]
+    tx, ty, tw, th = plan.shapes[t]
+    scx, scy = sx + sw / 2, sy + sh / 2
+    tcx, tcy = tx + tw / 2, ty + th / 2
+    channel = scy + CHANNEL
+    if p.nodes[t].kind == "task":
+        bend = tx - (COL_W - tw) / 2 + 8
+        return [(scx, sy + sh), (scx, channel), (bend, channel), (bend, tcy), (tx, tcy)]
+    return [(scx, sy + sh), (scx, channel), (tcx, channel), (tcx, ty + th)]

@@ -30,6 +30,7 @@ from tests.bdd.keten import Keten
 from tests.bdd.partners import HandmatigePartners, Partners
 from tests.bdd.steps_common import *  # noqa: F403 (step definitions are fixtures)
 from tests.bdd.steps_klantreis import *  # noqa: F403
+from tests.bdd.steps_werkplein import *  # noqa: F403
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = ROOT / "processes" / "bpmn"

@@ -28,6 +28,13 @@ ROLLEN: dict[str, str] = {
     "handhaver": "handhaving",
     "medewerker handhaving": "handhaving",
     "balie": "baliemedewerker",
+    "consulent work first": "work_first",
+    "work first": "work_first",
+    "inkomensconsulent bbz": "bbz_consulent",
+    "bbz-consulent": "bbz_consulent",
+    "back office sw-bedrijf": "sw_backoffice",
+    "consulent centrum voor werk": "centrum_voor_werk",
+    "medewerker kcc": "kcc",
 }
 
 _WAAR = {"ja", "waar", "true", "wel"}

@@ -131,7 +131,7 @@ class Driver:
         self.accepted_replays = 0
         self.refused_replays = 0
         self.refused = 0  # refusals outside replays (should stay 0 with one driver)
-        self._known: set[str | None] | None = None  # business keys stored (read at start)
+        self._known: dict[str, str] | None = None  # business key -> instance id, stored
 
     # -- journal ---------------------------------------------------------------------
     def _intend(self, kind: str, ident: str, key: str, element_id: str) -> None:
@@ -169,7 +169,7 @@ class Driver:
             # and anything the previous process could note about it. This process is the
             # only writer, so after this one read its own starts keep the set current.
             self._known = {
-                v.business_key
+                v.business_key or "": v.id
                 for v in self.app.instances.find(process_key=PROCESS_KEY, limit=total + PAGE)
             }
         known = self._known
@@ -178,8 +178,8 @@ class Driver:
             key = business_key(i)
             if key in known:
                 continue
-            self.app.instances.start(PROCESS_KEY, actor=POORTWACHTER, business_key=key)
-            known.add(key)
+            view = self.app.instances.start(PROCESS_KEY, actor=POORTWACHTER, business_key=key)
+            known[key] = view.id
             started += 1
             if started >= START_BATCH:
                 break
@@ -204,13 +204,15 @@ class Driver:
 
     def complete_jobs(self) -> int:
         done = 0
+        keys = {v: k for k, v in (self._known or {}).items()}
         while True:
             jobs = self.app.jobs.fetch_and_lock(TOPIC, WORKER, max_jobs=PAGE)
             if not jobs:
                 return done
             for job in jobs:
-                instance = self.app.instances.get(job.instance_id)
-                key = instance.business_key or ""
+                key = keys.get(job.instance_id) or (
+                    self.app.instances.get(job.instance_id).business_key or ""
+                )
                 self._intend("job", job.id, key, job.element_id)
                 try:
                     self.app.jobs.complete(job.id, WORKER, job_variables(self.seed, key))

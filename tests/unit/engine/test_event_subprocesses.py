@@ -36,7 +36,11 @@ def event_sub(
         d.start("es0", interrupting=interrupting, **trigger)
         if steps is not None:
             return steps(d)
-        return d.user_task("afsluiten").end("es9").chain("es0", "afsluiten", "es9")
+        return (
+            d.user_task("afsluiten", groups="afhandelaars")
+            .end("es9")
+            .chain("es0", "afsluiten", "es9")
+        )
 
     return build
 
@@ -148,6 +152,8 @@ def test_interrupting_message(engine: SpiffEngine) -> None:
     assert (sub.element_id, sub.message_name) == ("es0", "klant_afgemeld")
     run.message("es0", {"reden": "verhuisd"})
     assert ids(run) == ["afsluiten"]
+    task = run.user_task("afsluiten")
+    assert (task.candidate_groups, task.process_id) == (("afhandelaars",), "afmelden")
     assert not run.s.subscriptions
     assert run.s.variables == {"klant": "A", "reden": "verhuisd"}
     run.complete("afsluiten")
