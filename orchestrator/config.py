@@ -155,7 +155,7 @@ class GemeenteSettings(BaseModel):
     uitkeringen_api_key: SecretStr = SecretStr("demo-uitkeringen-key")
     notificatie_berichten: dict[str, str] = Field(
         default_factory=lambda: {
-            "zaken.status.create": "ZaakstatusGewijzigd",
+            "zaken.status.create": "zaakstatus-gewijzigd",
             "zaken.resultaat.create": "ZaakresultaatVastgelegd",
             "zaken.zaak.destroy": "ZaakVerwijderd",
         }
@@ -210,8 +210,8 @@ class AdapterSettings(BaseModel):
     inbound_token: SecretStr = SecretStr("demo-inbound-token")
     cloudevent_berichten: dict[str, str] = Field(
         default_factory=lambda: {
-            "nl.uwv.sw-indicatie.vastgesteld": "SwIndicatieVastgesteld",
-            "nl.sw-bedrijf.terugmelding": "TerugmeldingSwBedrijf",
+            "nl.uwv.sw-indicatie.vastgesteld": "sw-indicatie-besluit",
+            "nl.sw-bedrijf.terugmelding": "terugmelding-sw-bedrijf",
             "nl.gemeente.uitkering.besluit": "UitkeringBesloten",
         }
     )

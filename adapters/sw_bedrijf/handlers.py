@@ -1,7 +1,7 @@
 """SW-bedrijf topics: diagnose, arbeidskundig onderzoek, leerwerkplek, detachering.
 
 Diagnoses and onderzoeken are reported back later as CloudEvent
-``nl.sw-bedrijf.terugmelding``, correlated as message ``TerugmeldingSwBedrijf``.
+``nl.sw-bedrijf.terugmelding``, correlated as message ``terugmelding-sw-bedrijf``.
 """
 
 from __future__ import annotations

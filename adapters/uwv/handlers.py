@@ -1,7 +1,7 @@
 """UWV topics: WW benefit, registration as job seeker, SW-indicatie.
 
 The SW-indicatie's outcome arrives later as CloudEvent ``nl.uwv.sw-indicatie.vastgesteld``,
-correlated as message ``SwIndicatieVastgesteld`` (see ``adapters.gemeente.inbound``).
+correlated as message ``sw-indicatie-besluit`` (see ``adapters.gemeente.inbound``).
 """
 
 from __future__ import annotations

@@ -341,6 +341,10 @@ class Compiler:
             "extensions": extensions,
             "decisions": decisions,
         }
+        if process.properties:
+            # The variable policy (zichtbaar.<rol>) is part of what a version means: a
+            # policy-only change must create a new version.
+            bundle_dict["properties"] = dict(sorted(process.properties.items()))
         bundle = json.dumps(bundle_dict, sort_keys=True, separators=(",", ":"), default=str)
         return CompiledProcess(
             key=pid,

@@ -39,7 +39,7 @@ def klantreis_diagram() -> bytes:
         .external("ww_opvragen", "uwv.ww-uitkering-opvragen", retry="R3/PT1S")
         .boundary("persoon_onbekend", "ww_opvragen", error="PERSOON_ONBEKEND")
         .external("diagnose_aanvragen", "sw-bedrijf.diagnose-aanvragen", retry="R3/PT1S")
-        .receive("terugmelding", "TerugmeldingSwBedrijf")
+        .receive("terugmelding", "terugmelding-sw-bedrijf")
         .end()
         .end("einde_onbekend")
         .chain(

@@ -65,7 +65,7 @@ def test_zgw_notificatie_from_the_zaken_api_is_correlated_by_zaak_identificatie(
     # The Zaken API sent notificaties for zaak, rol and status; only status maps to a message.
     status_melding = next(n for n in zaken.notificaties if n["resource"] == "status")
     wait_for(lambda: _buffered(app), timeout=5, what="notificatie correlated")
-    assert _buffered(app) == [("ZaakstatusGewijzigd", "DOS-IN-1")]
+    assert _buffered(app) == [("zaakstatus-gewijzigd", "DOS-IN-1")]
     # The Notificaties API delivers again: correlated once.
     again = httpx.post(zaken.notificatie_url, json=status_melding, headers=_token(settings))
     assert again.status_code == 200
@@ -118,6 +118,6 @@ def test_cloudevent_terugmelding_and_unmapped_types(inbound, app: Container, set
     assert httpx.post(url, json=event, headers=headers).json()["uitkomst"] == "duplicate"
     other = {**event, "id": "ev-2", "type": "nl.iets.anders"}
     assert httpx.post(url, json=other, headers=headers).json()["uitkomst"] == "genegeerd"
-    assert _buffered(app) == [("TerugmeldingSwBedrijf", "DOS-IN-2")]
+    assert _buffered(app) == [("terugmelding-sw-bedrijf", "DOS-IN-2")]
     bad = {**event, "id": "ev-3", "specversion": "0.3"}
     assert httpx.post(url, json=bad, headers=headers).status_code == 422
