@@ -72,12 +72,21 @@ class Run:
         assert self.snap is not None
         return self.snap
 
-    def start(self, variables: Mapping[str, Any] | None = None, *,
-              message_name: str | None = None, business_key: str | None = "BK-1",
-              ) -> InstanceSnapshot:
-        return self._keep(self.engine.start(self.bundle, variables=variables or {},
-                                            business_key=business_key,
-                                            message_name=message_name))
+    def start(
+        self,
+        variables: Mapping[str, Any] | None = None,
+        *,
+        message_name: str | None = None,
+        business_key: str | None = "BK-1",
+    ) -> InstanceSnapshot:
+        return self._keep(
+            self.engine.start(
+                self.bundle,
+                variables=variables or {},
+                business_key=business_key,
+                message_name=message_name,
+            )
+        )
 
     def user_task(self, element_id: str) -> UserTaskInfo:
         found = [t for t in self.s.user_tasks if t.element_id == element_id]
@@ -87,44 +96,62 @@ class Run:
     def user_tasks(self, element_id: str | None = None) -> list[UserTaskInfo]:
         return [t for t in self.s.user_tasks if element_id in (None, t.element_id)]
 
-    def complete(self, element_id: str, variables: Mapping[str, Any] | None = None
-                 ) -> InstanceSnapshot:
+    def complete(
+        self, element_id: str, variables: Mapping[str, Any] | None = None
+    ) -> InstanceSnapshot:
         task = self.user_task(element_id)
-        return self._keep(self.engine.complete_user_task(self.bundle, self.state, task.task_id,
-                                                         variables or {}))
+        return self._keep(
+            self.engine.complete_user_task(self.bundle, self.state, task.task_id, variables or {})
+        )
 
-    def complete_id(self, task_id: str, variables: Mapping[str, Any] | None = None
-                    ) -> InstanceSnapshot:
-        return self._keep(self.engine.complete_user_task(self.bundle, self.state, task_id,
-                                                         variables or {}))
+    def complete_id(
+        self, task_id: str, variables: Mapping[str, Any] | None = None
+    ) -> InstanceSnapshot:
+        return self._keep(
+            self.engine.complete_user_task(self.bundle, self.state, task_id, variables or {})
+        )
 
     def job(self, element_id: str) -> Any:
         found = [j for j in self.s.jobs if j.element_id == element_id]
         assert found, (element_id, [j.element_id for j in self.s.jobs])
         return found[0]
 
-    def complete_job(self, element_id: str, variables: Mapping[str, Any] | None = None
-                     ) -> InstanceSnapshot:
+    def complete_job(
+        self, element_id: str, variables: Mapping[str, Any] | None = None
+    ) -> InstanceSnapshot:
         job = self.job(element_id)
-        return self._keep(self.engine.complete_job(self.bundle, self.state, job.task_id,
-                                                   variables or {}))
+        return self._keep(
+            self.engine.complete_job(self.bundle, self.state, job.task_id, variables or {})
+        )
 
-    def job_error(self, element_id: str, code: str, message: str = "",
-                  variables: Mapping[str, Any] | None = None) -> InstanceSnapshot:
+    def job_error(
+        self,
+        element_id: str,
+        code: str,
+        message: str = "",
+        variables: Mapping[str, Any] | None = None,
+    ) -> InstanceSnapshot:
         job = self.job(element_id)
-        return self._keep(self.engine.throw_job_error(self.bundle, self.state, job.task_id,
-                                                      code, message, variables))
+        return self._keep(
+            self.engine.throw_job_error(
+                self.bundle, self.state, job.task_id, code, message, variables
+            )
+        )
 
     def subscription(self, element_id: str) -> Any:
         found = [m for m in self.s.subscriptions if m.element_id == element_id]
         assert found, (element_id, [m.element_id for m in self.s.subscriptions])
         return found[0]
 
-    def message(self, element_id: str, variables: Mapping[str, Any] | None = None
-                ) -> InstanceSnapshot:
+    def message(
+        self, element_id: str, variables: Mapping[str, Any] | None = None
+    ) -> InstanceSnapshot:
         sub = self.subscription(element_id)
-        return self._keep(self.engine.correlate_message(self.bundle, self.state, sub.task_id,
-                                                        sub.message_name, variables or {}))
+        return self._keep(
+            self.engine.correlate_message(
+                self.bundle, self.state, sub.task_id, sub.message_name, variables or {}
+            )
+        )
 
     def advance(self, delta: timedelta) -> InstanceSnapshot:
         """Move the clock and fire every timer that is due (as the scheduler would)."""

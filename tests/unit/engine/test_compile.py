@@ -41,10 +41,17 @@ def test_executable_diagram_compiles(engine: SpiffEngine) -> None:
 
 @pytest.mark.parametrize("attr", ["class", "delegateExpression", "expression"])
 def test_java_service_task_refused(engine: SpiffEngine, attr: str) -> None:
-    doc = (Diagram("p").start()
-           .raw("svc", f'<bpmn:serviceTask id="svc" name="Bel" camunda:{attr}="x.Y">{{inner}}'
-                       "</bpmn:serviceTask>")
-           .end().chain("start", "svc", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .raw(
+            "svc",
+            f'<bpmn:serviceTask id="svc" name="Bel" camunda:{attr}="x.Y">{{inner}}'
+            "</bpmn:serviceTask>",
+        )
+        .end()
+        .chain("start", "svc", "end")
+    )
     message = refusal(engine, doc, "svc")
     assert f"camunda:{attr}" in message and "Java" in message
     problem = next(p for p in compile_docs(engine, doc).problems if p.element_id == "svc")
@@ -53,8 +60,13 @@ def test_java_service_task_refused(engine: SpiffEngine, attr: str) -> None:
 
 @pytest.mark.parametrize("language", ["javascript", "groovy", "python"])
 def test_script_languages_refused(engine: SpiffEngine, language: str) -> None:
-    doc = (Diagram("p").start().script("s", "x = 1", "x", fmt=language).end()
-           .chain("start", "s", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .script("s", "x = 1", "x", fmt=language)
+        .end()
+        .chain("start", "s", "end")
+    )
     assert language in refusal(engine, doc, "s")
 
 
@@ -66,25 +78,48 @@ def test_listeners_refused(engine: SpiffEngine, listener: str) -> None:
 
 
 def test_connector_refused(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start()
-           .raw("svc", '<bpmn:serviceTask id="svc"><bpmn:extensionElements><camunda:connector>'
-                       "<camunda:connectorId>http-connector</camunda:connectorId>"
-                       "</camunda:connector></bpmn:extensionElements>{inner}</bpmn:serviceTask>")
-           .end().chain("start", "svc", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .raw(
+            "svc",
+            '<bpmn:serviceTask id="svc"><bpmn:extensionElements><camunda:connector>'
+            "<camunda:connectorId>http-connector</camunda:connectorId>"
+            "</camunda:connector></bpmn:extensionElements>{inner}</bpmn:serviceTask>",
+        )
+        .end()
+        .chain("start", "svc", "end")
+    )
     assert "connector" in refusal(engine, doc, "svc")
 
 
 def test_unparsable_condition_refused(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().gateway("g", default="f_b").task("a").task("b").end("e1")
-           .end("e2").flow("start", "g").flow("g", "a", "${score >=}", id="f_a")
-           .flow("g", "b", id="f_b").flow("a", "e1").flow("b", "e2"))
+    doc = (
+        Diagram("p")
+        .start()
+        .gateway("g", default="f_b")
+        .task("a")
+        .task("b")
+        .end("e1")
+        .end("e2")
+        .flow("start", "g")
+        .flow("g", "a", "${score >=}", id="f_a")
+        .flow("g", "b", id="f_b")
+        .flow("a", "e1")
+        .flow("b", "e2")
+    )
     message = refusal(engine, doc, "f_a")
     assert "${score >=}" in message
 
 
 def test_bad_timer_refused(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().catch("wacht", timer=("timeDuration", "P14X")).end()
-           .chain("start", "wacht", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .catch("wacht", timer=("timeDuration", "P14X"))
+        .end()
+        .chain("start", "wacht", "end")
+    )
     assert "P14X" in refusal(engine, doc, "wacht")
 
 
@@ -126,7 +161,8 @@ def test_hostile_or_broken_xml_refused(engine: SpiffEngine, content: bytes, word
     result = engine.compile([SourceFile("boos.bpmn", content)])
     assert result.refused and not result.processes
     assert any(words in p.message and p.file == "boos.bpmn" for p in result.problems), (
-        result.problems)
+        result.problems
+    )
 
 
 def test_fifty_megabytes_refused_quickly(engine: SpiffEngine) -> None:
@@ -163,8 +199,13 @@ def test_identical_content_identical_hash(engine: SpiffEngine) -> None:
 
 def test_changed_dmn_changes_bundle_hash(engine: SpiffEngine) -> None:
     name, content = dmn("klantgroep_advies.dmn")
-    doc = (Diagram("p").start().rule("r", "klantgroep_advies", result="uit").end()
-           .chain("start", "r", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .rule("r", "klantgroep_advies", result="uit")
+        .end()
+        .chain("start", "r", "end")
+    )
     first = compile_docs(engine, doc, (name, content)).processes
     changed = content.replace(b"</definitions>", b"<!-- gewijzigd --></definitions>")
     assert changed != content
@@ -174,10 +215,16 @@ def test_changed_dmn_changes_bundle_hash(engine: SpiffEngine) -> None:
 
 
 def test_decision_from_earlier_deployment(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().rule("r", "klantgroep_advies", result="uit").end()
-           .chain("start", "r", "end"))
-    result = engine.compile([SourceFile("p.bpmn", doc.xml())],
-                            deployed=[SourceFile(*dmn("klantgroep_advies.dmn"))])
+    doc = (
+        Diagram("p")
+        .start()
+        .rule("r", "klantgroep_advies", result="uit")
+        .end()
+        .chain("start", "r", "end")
+    )
+    result = engine.compile(
+        [SourceFile("p.bpmn", doc.xml())], deployed=[SourceFile(*dmn("klantgroep_advies.dmn"))]
+    )
     assert not result.refused, result.problems
     assert [p.key for p in result.processes] == ["p"]
 
@@ -191,8 +238,14 @@ def test_nothing_half_deployed(engine: SpiffEngine) -> None:
 
 
 def test_every_problem_reported_at_once(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().script("s", "x", "x", fmt="groovy")
-           .catch("w", timer=("timeDuration", "P1X")).end().chain("start", "s", "w", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .script("s", "x", "x", fmt="groovy")
+        .catch("w", timer=("timeDuration", "P1X"))
+        .end()
+        .chain("start", "s", "w", "end")
+    )
     result = compile_docs(engine, doc)
     assert {p.element_id for p in result.problems} >= {"s", "w"}
 
@@ -208,10 +261,12 @@ def test_call_activity_compiles_with_called_process(engine: SpiffEngine) -> None
 
 
 def test_message_and_timer_start_reported(engine: SpiffEngine) -> None:
-    msg = (Diagram("m").start(message="aanvraag_ontvangen").task("t").end()
-           .chain("start", "t", "end"))
-    tim = (Diagram("t").start(timer=("timeCycle", "R/P1D")).task("t").end()
-           .chain("start", "t", "end"))
+    msg = (
+        Diagram("m").start(message="aanvraag_ontvangen").task("t").end().chain("start", "t", "end")
+    )
+    tim = (
+        Diagram("t").start(timer=("timeCycle", "R/P1D")).task("t").end().chain("start", "t", "end")
+    )
     result = compile_docs(engine, msg, tim)
     by_key = {p.key: p for p in result.processes}
     assert by_key["m"].message_start_names == ("aanvraag_ontvangen",)
@@ -219,9 +274,13 @@ def test_message_and_timer_start_reported(engine: SpiffEngine) -> None:
 
 
 def test_unsupported_elements_named(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().raw("cg", "<bpmn:complexGateway id=\"cg\">{inner}"
-                                          "</bpmn:complexGateway>", "gateway")
-           .end().chain("start", "cg", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .raw("cg", '<bpmn:complexGateway id="cg">{inner}</bpmn:complexGateway>', "gateway")
+        .end()
+        .chain("start", "cg", "end")
+    )
     assert "complex" in refusal(engine, doc, "cg")
 
 

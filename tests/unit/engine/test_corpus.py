@@ -17,9 +17,25 @@ NOT_EXECUTABLE = "process is not executable"
 JAVA = "Java"
 #: file -> words that every refusal reason of that file contains one of; "" = compiles
 EXPECTED: dict[str, tuple[str, ...]] = {
-    **{f: (NOT_EXECUTABLE,) for f in (
-        "A.1.0", "A.2.0", "A.2.1", "A.3.0", "A.4.0", "A.4.1", "B.1.0", "B.2.0", "C.2.0",
-        "C.4.0", "C.5.0", "C.6.0", "C.7.0", "C.8.0")},
+    **{
+        f: (NOT_EXECUTABLE,)
+        for f in (
+            "A.1.0",
+            "A.2.0",
+            "A.2.1",
+            "A.3.0",
+            "A.4.0",
+            "A.4.1",
+            "B.1.0",
+            "B.2.0",
+            "C.2.0",
+            "C.4.0",
+            "C.5.0",
+            "C.6.0",
+            "C.7.0",
+            "C.8.0",
+        )
+    },
     # Activiti-era camunda:delegateExpression service task (legacy namespace, read as ours)
     "C.1.0": (JAVA,),
     "C.1.1": (JAVA,),

@@ -25,13 +25,25 @@ def structure(snapshot: Any) -> Any:
         return tasks[task_id]["task_spec"] if task_id in tasks else str(task_id)
 
     shape = sorted(
-        json.dumps([t["task_spec"], t["state"], name(t["parent"]),
-                    sorted(name(c) for c in t["children"]), t["data"], t["internal_data"]],
-                   sort_keys=True, default=str)
+        json.dumps(
+            [
+                t["task_spec"],
+                t["state"],
+                name(t["parent"]),
+                sorted(name(c) for c in t["children"]),
+                t["data"],
+                t["internal_data"],
+            ],
+            sort_keys=True,
+            default=str,
+        )
         for t in tasks.values()
     )
-    rest = json.dumps([data, {k: v for k, v in state.items() if k not in ("last_task", "root")}],
-                      sort_keys=True, default=str)
+    rest = json.dumps(
+        [data, {k: v for k, v in state.items() if k not in ("last_task", "root")}],
+        sort_keys=True,
+        default=str,
+    )
     return shape, UUID.sub("<id>", rest)
 
 
@@ -41,8 +53,7 @@ def test_same_state_same_input_same_snapshot(engine: SpiffEngine) -> None:
     run.start({"dossier": "D-1"})
     task = run.user_task("werk")
     one = engine.complete_user_task(bundle, run.state, task.task_id, {"x": 1})
-    two = SpiffEngine(engine.clock).complete_user_task(bundle, run.state, task.task_id,
-                                                      {"x": 1})
+    two = SpiffEngine(engine.clock).complete_user_task(bundle, run.state, task.task_id, {"x": 1})
     assert structure(one) == structure(two)
     assert one.variables == two.variables and one.status == two.status
 

@@ -14,13 +14,24 @@ from tests.unit.engine.helpers import Run, deploy
 
 
 def exclusive() -> Diagram:
-    return (Diagram("x").start().gateway("g", default="f_anders")
-            .user_task("matchen").user_task("groeien").user_task("anders")
-            .end("e1").end("e2").end("e3").flow("start", "g")
-            .flow("g", "matchen", "${score >= 5 && !fraude}")
-            .flow("g", "groeien", "${klantgroep == 'Groeien'}")
-            .flow("g", "anders", id="f_anders")
-            .flow("matchen", "e1").flow("groeien", "e2").flow("anders", "e3"))
+    return (
+        Diagram("x")
+        .start()
+        .gateway("g", default="f_anders")
+        .user_task("matchen")
+        .user_task("groeien")
+        .user_task("anders")
+        .end("e1")
+        .end("e2")
+        .end("e3")
+        .flow("start", "g")
+        .flow("g", "matchen", "${score >= 5 && !fraude}")
+        .flow("g", "groeien", "${klantgroep == 'Groeien'}")
+        .flow("g", "anders", id="f_anders")
+        .flow("matchen", "e1")
+        .flow("groeien", "e2")
+        .flow("anders", "e3")
+    )
 
 
 @pytest.mark.parametrize(
@@ -31,18 +42,30 @@ def exclusive() -> Diagram:
         ({"score": 9, "fraude": True, "klantgroep": "Matchen"}, "anders"),
     ],
 )
-def test_exclusive_gateway_with_default(engine: SpiffEngine, variables: dict[str, object],
-                                        expected: str) -> None:
+def test_exclusive_gateway_with_default(
+    engine: SpiffEngine, variables: dict[str, object], expected: str
+) -> None:
     run = Run(engine, deploy(engine, exclusive())["x"])
     run.start(variables)
     assert [t.element_id for t in run.s.user_tasks] == [expected]
 
 
 def test_gateway_condition_error_names_element_and_keeps_state(engine: SpiffEngine) -> None:
-    doc = (Diagram("x").start().user_task("a").gateway("g", default="f_b").task("b").task("c")
-           .end("e1").end("e2").chain("start", "a", "g")
-           .flow("g", "c", "${onbekend > 3}", id="f_c").flow("g", "b", id="f_b")
-           .flow("b", "e1").flow("c", "e2"))
+    doc = (
+        Diagram("x")
+        .start()
+        .user_task("a")
+        .gateway("g", default="f_b")
+        .task("b")
+        .task("c")
+        .end("e1")
+        .end("e2")
+        .chain("start", "a", "g")
+        .flow("g", "c", "${onbekend > 3}", id="f_c")
+        .flow("g", "b", id="f_b")
+        .flow("b", "e1")
+        .flow("c", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["x"])
     run.start()
     before = run.state
@@ -57,11 +80,24 @@ def test_gateway_condition_error_names_element_and_keeps_state(engine: SpiffEngi
 
 
 def test_inclusive_gateway(engine: SpiffEngine) -> None:
-    doc = (Diagram("i").start().gateway("split", "inclusive", default="f_d")
-           .user_task("a").user_task("b").user_task("d").gateway("join", "inclusive").end()
-           .flow("start", "split").flow("split", "a", "${x > 1}").flow("split", "b", "${x > 2}")
-           .flow("split", "d", id="f_d").chain("a", "join").chain("b", "join")
-           .chain("d", "join").chain("join", "end"))
+    doc = (
+        Diagram("i")
+        .start()
+        .gateway("split", "inclusive", default="f_d")
+        .user_task("a")
+        .user_task("b")
+        .user_task("d")
+        .gateway("join", "inclusive")
+        .end()
+        .flow("start", "split")
+        .flow("split", "a", "${x > 1}")
+        .flow("split", "b", "${x > 2}")
+        .flow("split", "d", id="f_d")
+        .chain("a", "join")
+        .chain("b", "join")
+        .chain("d", "join")
+        .chain("join", "end")
+    )
     bundle = deploy(engine, doc)["i"]
     run = Run(engine, bundle)
     run.start({"x": 5})
@@ -81,10 +117,22 @@ def test_inclusive_gateway(engine: SpiffEngine) -> None:
 
 
 def test_parallel_join_waits_for_all_branches(engine: SpiffEngine) -> None:
-    doc = (Diagram("p").start().gateway("fork", "parallel").user_task("a").user_task("b")
-           .external("c", "uwv.check").gateway("join", "parallel").user_task("na").end()
-           .chain("start", "fork").chain("fork", "a", "join").chain("fork", "b", "join")
-           .chain("fork", "c", "join").chain("join", "na", "end"))
+    doc = (
+        Diagram("p")
+        .start()
+        .gateway("fork", "parallel")
+        .user_task("a")
+        .user_task("b")
+        .external("c", "uwv.check")
+        .gateway("join", "parallel")
+        .user_task("na")
+        .end()
+        .chain("start", "fork")
+        .chain("fork", "a", "join")
+        .chain("fork", "b", "join")
+        .chain("fork", "c", "join")
+        .chain("join", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["p"])
     run.start()
     assert sorted(t.element_id for t in run.s.user_tasks) == ["a", "b"]
@@ -100,9 +148,18 @@ def test_parallel_join_waits_for_all_branches(engine: SpiffEngine) -> None:
 
 
 def test_terminate_end_event_ends_other_branches(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().gateway("fork", "parallel").user_task("a").user_task("b")
-           .end("stop", terminate=True).end()
-           .chain("start", "fork").chain("fork", "a", "stop").chain("fork", "b", "end"))
+    doc = (
+        Diagram("t")
+        .start()
+        .gateway("fork", "parallel")
+        .user_task("a")
+        .user_task("b")
+        .end("stop", terminate=True)
+        .end()
+        .chain("start", "fork")
+        .chain("fork", "a", "stop")
+        .chain("fork", "b", "end")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start()
     run.complete("a")
@@ -110,8 +167,16 @@ def test_terminate_end_event_ends_other_branches(engine: SpiffEngine) -> None:
 
 
 def test_terminate_api(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().user_task("a").boundary("bt", "a", timer=("timeDuration", "P1D"))
-           .end().end("e2").chain("start", "a", "end").flow("bt", "e2"))
+    doc = (
+        Diagram("t")
+        .start()
+        .user_task("a")
+        .boundary("bt", "a", timer=("timeDuration", "P1D"))
+        .end()
+        .end("e2")
+        .chain("start", "a", "end")
+        .flow("bt", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start({"x": 1})
     snap = run.terminate()
@@ -121,9 +186,15 @@ def test_terminate_api(engine: SpiffEngine) -> None:
 
 
 def test_script_task_juel_with_result_variable(engine: SpiffEngine) -> None:
-    doc = (Diagram("s").start().script("reken", "${uren * tarief}", "bedrag")
-           .script("tekst", "${empty naam ? 'onbekend' : naam}", "label").user_task("a").end()
-           .chain("start", "reken", "tekst", "a", "end"))
+    doc = (
+        Diagram("s")
+        .start()
+        .script("reken", "${uren * tarief}", "bedrag")
+        .script("tekst", "${empty naam ? 'onbekend' : naam}", "label")
+        .user_task("a")
+        .end()
+        .chain("start", "reken", "tekst", "a", "end")
+    )
     run = Run(engine, deploy(engine, doc)["s"])
     run.start({"uren": 3, "tarief": 20, "naam": ""})
     assert run.s.variables["bedrag"] == 60
@@ -131,8 +202,14 @@ def test_script_task_juel_with_result_variable(engine: SpiffEngine) -> None:
 
 
 def test_script_task_failure_is_engine_failure(engine: SpiffEngine) -> None:
-    doc = (Diagram("s").start().user_task("a").script("reken", "${uren * tarief}", "bedrag")
-           .end().chain("start", "a", "reken", "end"))
+    doc = (
+        Diagram("s")
+        .start()
+        .user_task("a")
+        .script("reken", "${uren * tarief}", "bedrag")
+        .end()
+        .chain("start", "a", "reken", "end")
+    )
     run = Run(engine, deploy(engine, doc)["s"])
     run.start()
     with pytest.raises(EngineFailure) as caught:
@@ -142,10 +219,18 @@ def test_script_task_failure_is_engine_failure(engine: SpiffEngine) -> None:
 
 def test_user_task_loop_completed_many_times(engine: SpiffEngine) -> None:
     """A gateway loop around a user task: the depth-1000 walk must not stall it."""
-    doc = (Diagram("lus").start().gateway("merge").user_task("gesprek")
-           .script("tel", "${teller + 1}", "teller").gateway("klaar", default="f_terug").end()
-           .chain("start", "merge", "gesprek", "tel", "klaar")
-           .flow("klaar", "end", "${teller >= 400}").flow("klaar", "merge", id="f_terug"))
+    doc = (
+        Diagram("lus")
+        .start()
+        .gateway("merge")
+        .user_task("gesprek")
+        .script("tel", "${teller + 1}", "teller")
+        .gateway("klaar", default="f_terug")
+        .end()
+        .chain("start", "merge", "gesprek", "tel", "klaar")
+        .flow("klaar", "end", "${teller >= 400}")
+        .flow("klaar", "merge", id="f_terug")
+    )
     run = Run(engine, deploy(engine, doc)["lus"])
     run.start({"teller": 0})
     for expected in range(400):
@@ -158,11 +243,19 @@ def test_user_task_loop_completed_many_times(engine: SpiffEngine) -> None:
 
 
 def test_script_counter_loop_of_1000_passes(engine: SpiffEngine) -> None:
-    doc = (Diagram("lus").start().gateway("merge").script("tel", "${teller + 1}", "teller")
-           .gateway("klaar", default="f_terug").user_task("na").end()
-           .chain("start", "merge", "tel", "klaar")
-           .flow("klaar", "na", "${teller >= 1000}").flow("klaar", "merge", id="f_terug")
-           .chain("na", "end"))
+    doc = (
+        Diagram("lus")
+        .start()
+        .gateway("merge")
+        .script("tel", "${teller + 1}", "teller")
+        .gateway("klaar", default="f_terug")
+        .user_task("na")
+        .end()
+        .chain("start", "merge", "tel", "klaar")
+        .flow("klaar", "na", "${teller >= 1000}")
+        .flow("klaar", "merge", id="f_terug")
+        .chain("na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["lus"])
     run.start({"teller": 0})
     assert run.s.variables["teller"] == 1000

@@ -12,11 +12,20 @@ from tests.unit.engine.helpers import Run, deploy
 
 
 def test_job_variables_with_input_and_output_mapping(engine: SpiffEngine) -> None:
-    doc = (Diagram("j").start()
-           .external("registreer", "uwv.registreer", "Registreer",
-                     inputs={"bsnKlant": "${klant.bsn}", "vast": "WW"},
-                     outputs={"uitkeringId": "${antwoord.id}"})
-           .user_task("na").end().chain("start", "registreer", "na", "end"))
+    doc = (
+        Diagram("j")
+        .start()
+        .external(
+            "registreer",
+            "uwv.registreer",
+            "Registreer",
+            inputs={"bsnKlant": "${klant.bsn}", "vast": "WW"},
+            outputs={"uitkeringId": "${antwoord.id}"},
+        )
+        .user_task("na")
+        .end()
+        .chain("start", "registreer", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["j"])
     run.start({"klant": {"bsn": "123"}})
     job = run.job("registreer")
@@ -29,8 +38,14 @@ def test_job_variables_with_input_and_output_mapping(engine: SpiffEngine) -> Non
 
 
 def test_retry_cycle_from_diagram_and_default(engine: SpiffEngine) -> None:
-    doc = (Diagram("j").start().external("a", "t.a", retry="R5/PT10M").external("b", "t.b")
-           .end().chain("start", "a", "b", "end"))
+    doc = (
+        Diagram("j")
+        .start()
+        .external("a", "t.a", retry="R5/PT10M")
+        .external("b", "t.b")
+        .end()
+        .chain("start", "a", "b", "end")
+    )
     run = Run(engine, deploy(engine, doc)["j"])
     run.start()
     job = run.job("a")
@@ -54,14 +69,28 @@ def test_retry_intervals(cycle: str | None, expected: tuple[int, tuple[float, ..
 
 def error_doc(catch_on: str) -> Diagram:
     """A job inside an embedded subprocess; the error boundary sits on ``catch_on``."""
-    doc = (Diagram("e").start()
-           .subprocess("sub", lambda d: d.start("s0").external("bel", "uwv.bel").end("s9")
-                       .boundary("fout_taak", "bel", error="UWV_ONBEKEND")
-                       .user_task("herstel_taak").end("s8")
-                       .chain("s0", "bel", "s9").chain("fout_taak", "herstel_taak", "s8")
-                       if catch_on == "task" else
-                       d.start("s0").external("bel", "uwv.bel").end("s9").chain("s0", "bel", "s9"))
-           .user_task("na").end("e1").chain("start", "sub", "na", "e1"))
+    doc = (
+        Diagram("e")
+        .start()
+        .subprocess(
+            "sub",
+            lambda d: (
+                d.start("s0")
+                .external("bel", "uwv.bel")
+                .end("s9")
+                .boundary("fout_taak", "bel", error="UWV_ONBEKEND")
+                .user_task("herstel_taak")
+                .end("s8")
+                .chain("s0", "bel", "s9")
+                .chain("fout_taak", "herstel_taak", "s8")
+                if catch_on == "task"
+                else d.start("s0").external("bel", "uwv.bel").end("s9").chain("s0", "bel", "s9")
+            ),
+        )
+        .user_task("na")
+        .end("e1")
+        .chain("start", "sub", "na", "e1")
+    )
     if catch_on == "subprocess":
         doc.boundary("fout_sub", "sub", error="UWV_ONBEKEND").user_task("herstel_sub").end("e2")
         doc.chain("fout_sub", "herstel_sub", "e2")
@@ -97,9 +126,17 @@ def test_uncaught_bpmn_error_raised(engine: SpiffEngine) -> None:
 
 
 def test_catch_all_error_boundary(engine: SpiffEngine) -> None:
-    doc = (Diagram("c").start().external("bel", "t").boundary("fout", "bel", error="")
-           .user_task("herstel").end("e1").end("e2")
-           .chain("start", "bel", "e1").chain("fout", "herstel", "e2"))
+    doc = (
+        Diagram("c")
+        .start()
+        .external("bel", "t")
+        .boundary("fout", "bel", error="")
+        .user_task("herstel")
+        .end("e1")
+        .end("e2")
+        .chain("start", "bel", "e1")
+        .chain("fout", "herstel", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["c"])
     run.start()
     run.job_error("bel", "WAT_DAN_OOK")
@@ -107,11 +144,18 @@ def test_catch_all_error_boundary(engine: SpiffEngine) -> None:
 
 
 def test_bpmn_error_from_job_in_called_process(engine: SpiffEngine) -> None:
-    child = (Diagram("kind").start().external("bel", "uwv.bel").end()
-             .chain("start", "bel", "end"))
-    parent = (Diagram("ouder").start().call("roep", "kind")
-              .boundary("fout", "roep", error="UWV_ONBEKEND").user_task("herstel")
-              .end("e1").end("e2").chain("start", "roep", "e1").chain("fout", "herstel", "e2"))
+    child = Diagram("kind").start().external("bel", "uwv.bel").end().chain("start", "bel", "end")
+    parent = (
+        Diagram("ouder")
+        .start()
+        .call("roep", "kind")
+        .boundary("fout", "roep", error="UWV_ONBEKEND")
+        .user_task("herstel")
+        .end("e1")
+        .end("e2")
+        .chain("start", "roep", "e1")
+        .chain("fout", "herstel", "e2")
+    )
     run = Run(engine, deploy(engine, parent, child)["ouder"])
     run.start()
     run.job_error("bel", "UWV_ONBEKEND")
@@ -120,14 +164,29 @@ def test_bpmn_error_from_job_in_called_process(engine: SpiffEngine) -> None:
 
 
 def test_error_end_event_in_subprocess_caught_by_boundary(engine: SpiffEngine) -> None:
-    doc = (Diagram("e").start()
-           .subprocess("sub", lambda d: d.start("s0").user_task("controle")
-                       .gateway("ok", default="f_fout").end("s9")
-                       .end("fout_einde", error="AFGEWEZEN")
-                       .chain("s0", "controle", "ok").flow("ok", "s9", "${goed}")
-                       .flow("ok", "fout_einde", id="f_fout"))
-           .boundary("afgewezen", "sub", error="AFGEWEZEN").user_task("bezwaar")
-           .end("e1").end("e2").chain("start", "sub", "e1").chain("afgewezen", "bezwaar", "e2"))
+    doc = (
+        Diagram("e")
+        .start()
+        .subprocess(
+            "sub",
+            lambda d: (
+                d.start("s0")
+                .user_task("controle")
+                .gateway("ok", default="f_fout")
+                .end("s9")
+                .end("fout_einde", error="AFGEWEZEN")
+                .chain("s0", "controle", "ok")
+                .flow("ok", "s9", "${goed}")
+                .flow("ok", "fout_einde", id="f_fout")
+            ),
+        )
+        .boundary("afgewezen", "sub", error="AFGEWEZEN")
+        .user_task("bezwaar")
+        .end("e1")
+        .end("e2")
+        .chain("start", "sub", "e1")
+        .chain("afgewezen", "bezwaar", "e2")
+    )
     bundle = deploy(engine, doc)["e"]
     run = Run(engine, bundle)
     run.start()

@@ -11,8 +11,14 @@ from tests.unit.engine.helpers import Run, deploy
 
 
 def test_intermediate_message_catch(engine: SpiffEngine) -> None:
-    doc = (Diagram("m").start().catch("wacht", message="besluit_uwv").user_task("na").end()
-           .chain("start", "wacht", "na", "end"))
+    doc = (
+        Diagram("m")
+        .start()
+        .catch("wacht", message="besluit_uwv")
+        .user_task("na")
+        .end()
+        .chain("start", "wacht", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["m"])
     run.start()
     [sub] = run.s.subscriptions
@@ -28,22 +34,35 @@ def test_intermediate_message_catch(engine: SpiffEngine) -> None:
 
 
 def test_receive_task(engine: SpiffEngine) -> None:
-    doc = (Diagram("r").start().receive("ontvang", "stukken_ontvangen", "Stukken ontvangen")
-           .end().chain("start", "ontvang", "end"))
+    doc = (
+        Diagram("r")
+        .start()
+        .receive("ontvang", "stukken_ontvangen", "Stukken ontvangen")
+        .end()
+        .chain("start", "ontvang", "end")
+    )
     run = Run(engine, deploy(engine, doc)["r"])
     run.start()
     assert [(s.element_id, s.message_name) for s in run.s.subscriptions] == [
-        ("ontvang", "stukken_ontvangen")]
+        ("ontvang", "stukken_ontvangen")
+    ]
     run.message("ontvang", {"aantal": 3})
     assert run.done and run.s.variables["aantal"] == 3
 
 
 @pytest.mark.parametrize("interrupting", [True, False])
 def test_boundary_message(engine: SpiffEngine, interrupting: bool) -> None:
-    doc = (Diagram("b").start().user_task("werk")
-           .boundary("afmelding", "werk", message="klant_afgemeld", interrupting=interrupting)
-           .user_task("afsluiten").end("e1").end("e2")
-           .chain("start", "werk", "e1").chain("afmelding", "afsluiten", "e2"))
+    doc = (
+        Diagram("b")
+        .start()
+        .user_task("werk")
+        .boundary("afmelding", "werk", message="klant_afgemeld", interrupting=interrupting)
+        .user_task("afsluiten")
+        .end("e1")
+        .end("e2")
+        .chain("start", "werk", "e1")
+        .chain("afmelding", "afsluiten", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["b"])
     run.start()
     run.message("afmelding", {"reden": "werk gevonden"})
@@ -55,12 +74,21 @@ def test_boundary_message(engine: SpiffEngine, interrupting: bool) -> None:
 def test_correlation_targets_exactly_the_given_task(engine: SpiffEngine) -> None:
     """Two waiting subscriptions of one message name in one instance (parallel branches):
     only the targeted one proceeds, whatever the payload says."""
-    doc = (Diagram("c").start().gateway("fork", "parallel")
-           .catch("wacht_a", message="document_ontvangen")
-           .catch("wacht_b", message="document_ontvangen")
-           .user_task("na_a").user_task("na_b").gateway("join", "parallel").end()
-           .chain("start", "fork").chain("fork", "wacht_a", "na_a", "join")
-           .chain("fork", "wacht_b", "na_b", "join").chain("join", "end"))
+    doc = (
+        Diagram("c")
+        .start()
+        .gateway("fork", "parallel")
+        .catch("wacht_a", message="document_ontvangen")
+        .catch("wacht_b", message="document_ontvangen")
+        .user_task("na_a")
+        .user_task("na_b")
+        .gateway("join", "parallel")
+        .end()
+        .chain("start", "fork")
+        .chain("fork", "wacht_a", "na_a", "join")
+        .chain("fork", "wacht_b", "na_b", "join")
+        .chain("join", "end")
+    )
     run = Run(engine, deploy(engine, doc)["c"])
     run.start()
     assert sorted(s.element_id for s in run.s.subscriptions) == ["wacht_a", "wacht_b"]
@@ -72,8 +100,13 @@ def test_correlation_targets_exactly_the_given_task(engine: SpiffEngine) -> None
 
 
 def test_message_start_event(engine: SpiffEngine) -> None:
-    doc = (Diagram("s").start("via_bericht", message="aanvraag_ingediend")
-           .user_task("beoordeel").end().chain("via_bericht", "beoordeel", "end"))
+    doc = (
+        Diagram("s")
+        .start("via_bericht", message="aanvraag_ingediend")
+        .user_task("beoordeel")
+        .end()
+        .chain("via_bericht", "beoordeel", "end")
+    )
     run = Run(engine, deploy(engine, doc)["s"])
     run.start({"bron": "werk.nl"}, message_name="aanvraag_ingediend")
     assert [t.element_id for t in run.s.user_tasks] == ["beoordeel"]
@@ -81,9 +114,17 @@ def test_message_start_event(engine: SpiffEngine) -> None:
 
 
 def test_message_start_among_several_starts(engine: SpiffEngine) -> None:
-    doc = (Diagram("s").start("gewoon").start("via_bericht", message="aanvraag_ingediend")
-           .user_task("handmatig").user_task("beoordeel").end("e1").end("e2")
-           .chain("gewoon", "handmatig", "e1").chain("via_bericht", "beoordeel", "e2"))
+    doc = (
+        Diagram("s")
+        .start("gewoon")
+        .start("via_bericht", message="aanvraag_ingediend")
+        .user_task("handmatig")
+        .user_task("beoordeel")
+        .end("e1")
+        .end("e2")
+        .chain("gewoon", "handmatig", "e1")
+        .chain("via_bericht", "beoordeel", "e2")
+    )
     bundle = deploy(engine, doc)["s"]
     by_message = Run(engine, bundle)
     by_message.start(message_name="aanvraag_ingediend")
@@ -98,8 +139,14 @@ def test_message_start_among_several_starts(engine: SpiffEngine) -> None:
 
 
 def test_message_throw_is_reported(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().throw("meld", message="melding_gemeente").user_task("na").end()
-           .chain("start", "meld", "na", "end"))
+    doc = (
+        Diagram("t")
+        .start()
+        .throw("meld", message="melding_gemeente")
+        .user_task("na")
+        .end()
+        .chain("start", "meld", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start({"dossier": "D-9"})
     [thrown] = run.s.thrown_messages
@@ -108,11 +155,20 @@ def test_message_throw_is_reported(engine: SpiffEngine) -> None:
 
 
 def signal_doc() -> Diagram:
-    return (Diagram("s").start().gateway("fork", "parallel")
-            .user_task("werk").throw("stop", signal="traject_gestopt").end("e1")
-            .catch("wacht", signal="traject_gestopt").user_task("afronden").end("e2")
-            .chain("start", "fork").chain("fork", "werk", "stop", "e1")
-            .chain("fork", "wacht", "afronden", "e2"))
+    return (
+        Diagram("s")
+        .start()
+        .gateway("fork", "parallel")
+        .user_task("werk")
+        .throw("stop", signal="traject_gestopt")
+        .end("e1")
+        .catch("wacht", signal="traject_gestopt")
+        .user_task("afronden")
+        .end("e2")
+        .chain("start", "fork")
+        .chain("fork", "werk", "stop", "e1")
+        .chain("fork", "wacht", "afronden", "e2")
+    )
 
 
 def test_signal_thrown_and_caught_in_one_instance(engine: SpiffEngine) -> None:
@@ -134,9 +190,16 @@ def test_signal_from_outside(engine: SpiffEngine) -> None:
 
 
 def test_boundary_signal(engine: SpiffEngine) -> None:
-    doc = (Diagram("b").start().user_task("werk")
-           .boundary("gestopt", "werk", signal="alles_stop").end("e1").end("e2")
-           .chain("start", "werk", "e1").chain("gestopt", "e2"))
+    doc = (
+        Diagram("b")
+        .start()
+        .user_task("werk")
+        .boundary("gestopt", "werk", signal="alles_stop")
+        .end("e1")
+        .end("e2")
+        .chain("start", "werk", "e1")
+        .chain("gestopt", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["b"])
     run.start()
     run.signal("alles_stop")
@@ -146,13 +209,27 @@ def test_boundary_signal(engine: SpiffEngine) -> None:
 def test_escalation_caught_by_boundary_on_subprocess(engine: SpiffEngine) -> None:
     """Escalation is supported by SpiffWorkflow: a non-interrupting boundary escalation on a
     subprocess catches an escalation thrown inside it."""
-    doc = (Diagram("e").start()
-           .subprocess("sub", lambda d: d.start("s0").user_task("binnen")
-                       .throw("escaleer", escalation="te_laat").user_task("verder").end("s9")
-                       .chain("s0", "binnen", "escaleer", "verder", "s9"))
-           .boundary("opgeschaald", "sub", escalation="te_laat", interrupting=False)
-           .user_task("teamleider").end("e1").end("e2")
-           .chain("start", "sub", "e1").chain("opgeschaald", "teamleider", "e2"))
+    doc = (
+        Diagram("e")
+        .start()
+        .subprocess(
+            "sub",
+            lambda d: (
+                d.start("s0")
+                .user_task("binnen")
+                .throw("escaleer", escalation="te_laat")
+                .user_task("verder")
+                .end("s9")
+                .chain("s0", "binnen", "escaleer", "verder", "s9")
+            ),
+        )
+        .boundary("opgeschaald", "sub", escalation="te_laat", interrupting=False)
+        .user_task("teamleider")
+        .end("e1")
+        .end("e2")
+        .chain("start", "sub", "e1")
+        .chain("opgeschaald", "teamleider", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["e"])
     run.start()
     run.complete("binnen")

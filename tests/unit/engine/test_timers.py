@@ -12,8 +12,14 @@ T0 = datetime(2030, 3, 1, 9, 0, tzinfo=UTC)  # the engine fixture's clock: far f
 
 
 def test_intermediate_timer_on_manual_clock(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().catch("wacht", timer=("timeDuration", "P14D")).user_task("na")
-           .end().chain("start", "wacht", "na", "end"))
+    doc = (
+        Diagram("t")
+        .start()
+        .catch("wacht", timer=("timeDuration", "P14D"))
+        .user_task("na")
+        .end()
+        .chain("start", "wacht", "na", "end")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start()
     [timer] = run.s.timers
@@ -25,8 +31,13 @@ def test_intermediate_timer_on_manual_clock(engine: SpiffEngine) -> None:
 
 
 def test_time_date_timer(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().catch("wacht", timer=("timeDate", "2030-04-01T00:00:00Z"))
-           .end().chain("start", "wacht", "end"))
+    doc = (
+        Diagram("t")
+        .start()
+        .catch("wacht", timer=("timeDate", "2030-04-01T00:00:00Z"))
+        .end()
+        .chain("start", "wacht", "end")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start()
     assert run.s.timers[0].due_at == datetime(2030, 4, 1, tzinfo=UTC)
@@ -35,16 +46,26 @@ def test_time_date_timer(engine: SpiffEngine) -> None:
 
 
 def test_timer_expression(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().catch("wacht", timer=("timeDuration", "${termijn}")).end()
-           .chain("start", "wacht", "end"))
+    doc = (
+        Diagram("t")
+        .start()
+        .catch("wacht", timer=("timeDuration", "${termijn}"))
+        .end()
+        .chain("start", "wacht", "end")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start({"termijn": "PT48H"})
     assert run.s.timers[0].due_at == T0 + timedelta(hours=48)
 
 
 def test_restored_overdue_timer_fires_on_next_fire_timers(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().catch("wacht", timer=("timeDuration", "P1D")).end()
-           .chain("start", "wacht", "end"))
+    doc = (
+        Diagram("t")
+        .start()
+        .catch("wacht", timer=("timeDuration", "P1D"))
+        .end()
+        .chain("start", "wacht", "end")
+    )
     bundle = deploy(engine, doc)["t"]
     started = engine.start(bundle, variables={}, business_key=None)
     engine.clock.advance(timedelta(days=400))  # type: ignore[attr-defined]
@@ -54,11 +75,17 @@ def test_restored_overdue_timer_fires_on_next_fire_timers(engine: SpiffEngine) -
 
 
 def boundary_doc(interrupting: bool) -> Diagram:
-    return (Diagram("b").start().user_task("werk")
-            .boundary("termijn", "werk", timer=("timeDuration", "P14D"),
-                      interrupting=interrupting)
-            .user_task("rappel").end("e1").end("e2")
-            .chain("start", "werk", "e1").chain("termijn", "rappel", "e2"))
+    return (
+        Diagram("b")
+        .start()
+        .user_task("werk")
+        .boundary("termijn", "werk", timer=("timeDuration", "P14D"), interrupting=interrupting)
+        .user_task("rappel")
+        .end("e1")
+        .end("e2")
+        .chain("start", "werk", "e1")
+        .chain("termijn", "rappel", "e2")
+    )
 
 
 def test_interrupting_boundary_timer(engine: SpiffEngine) -> None:
@@ -92,10 +119,17 @@ def test_non_interrupting_boundary_timer(engine: SpiffEngine) -> None:
 
 
 def cycle_doc(cycle: str) -> Diagram:
-    return (Diagram("c").start().user_task("traject")
-            .boundary("gesprek", "traject", timer=("timeCycle", cycle), interrupting=False)
-            .user_task("voortgang").end("e1").end("e2")
-            .chain("start", "traject", "e1").chain("gesprek", "voortgang", "e2"))
+    return (
+        Diagram("c")
+        .start()
+        .user_task("traject")
+        .boundary("gesprek", "traject", timer=("timeCycle", cycle), interrupting=False)
+        .user_task("voortgang")
+        .end("e1")
+        .end("e2")
+        .chain("start", "traject", "e1")
+        .chain("gesprek", "voortgang", "e2")
+    )
 
 
 def test_cycle_timer_catches_up_every_missed_cycle(engine: SpiffEngine) -> None:
@@ -122,12 +156,20 @@ def test_bounded_cycle_stops_after_its_repetitions(engine: SpiffEngine) -> None:
 
 
 def race_doc() -> Diagram:
-    return (Diagram("r").start().gateway("wacht", "eventBased")
-            .catch("antwoord", message="antwoord_ontvangen")
-            .catch("verlopen", timer=("timeDuration", "P14D"))
-            .user_task("verwerk").user_task("rappel").end("e1").end("e2")
-            .chain("start", "wacht").chain("wacht", "antwoord", "verwerk", "e1")
-            .chain("wacht", "verlopen", "rappel", "e2"))
+    return (
+        Diagram("r")
+        .start()
+        .gateway("wacht", "eventBased")
+        .catch("antwoord", message="antwoord_ontvangen")
+        .catch("verlopen", timer=("timeDuration", "P14D"))
+        .user_task("verwerk")
+        .user_task("rappel")
+        .end("e1")
+        .end("e2")
+        .chain("start", "wacht")
+        .chain("wacht", "antwoord", "verwerk", "e1")
+        .chain("wacht", "verlopen", "rappel", "e2")
+    )
 
 
 def test_event_based_gateway_message_wins(engine: SpiffEngine) -> None:
@@ -150,8 +192,13 @@ def test_event_based_gateway_timer_wins(engine: SpiffEngine) -> None:
 
 
 def test_timer_start_event(engine: SpiffEngine) -> None:
-    doc = (Diagram("s").start(timer=("timeCycle", "R/P1D")).user_task("dagelijks").end()
-           .chain("start", "dagelijks", "end"))
+    doc = (
+        Diagram("s")
+        .start(timer=("timeCycle", "R/P1D"))
+        .user_task("dagelijks")
+        .end()
+        .chain("start", "dagelijks", "end")
+    )
     run = Run(engine, deploy(engine, doc)["s"])
     run.start()  # the scheduler starts an instance when the start timer is due
     assert [t.element_id for t in run.s.user_tasks] == ["dagelijks"]

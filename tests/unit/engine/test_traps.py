@@ -74,14 +74,28 @@ def test_our_registry_knows_every_spec_class_the_parser_creates() -> None:
 
 def test_every_spec_round_trips(engine: SpiffEngine) -> None:
     """A bundle with every kind of element restores and serializes to the same JSON."""
-    doc = (Diagram("alles").start().user_task("u", multi="2").external("x", "t")
-           .script("s", "${1}", "r").task("t").gateway("g", "parallel")
-           .catch("m", message="m").catch("w", timer=("timeDuration", "P1D"))
-           .gateway("j", "parallel").receive("rcv", "r")
-           .call("c", "kind").end().boundary("b", "u", timer=("timeCycle", "R/P1D"),
-                                                interrupting=False).end("e2")
-           .chain("start", "u", "x", "s", "t", "g").chain("g", "m", "j").chain("g", "w", "j")
-           .chain("j", "rcv", "c", "end").chain("b", "e2"))
+    doc = (
+        Diagram("alles")
+        .start()
+        .user_task("u", multi="2")
+        .external("x", "t")
+        .script("s", "${1}", "r")
+        .task("t")
+        .gateway("g", "parallel")
+        .catch("m", message="m")
+        .catch("w", timer=("timeDuration", "P1D"))
+        .gateway("j", "parallel")
+        .receive("rcv", "r")
+        .call("c", "kind")
+        .end()
+        .boundary("b", "u", timer=("timeCycle", "R/P1D"), interrupting=False)
+        .end("e2")
+        .chain("start", "u", "x", "s", "t", "g")
+        .chain("g", "m", "j")
+        .chain("g", "w", "j")
+        .chain("j", "rcv", "c", "end")
+        .chain("b", "e2")
+    )
     kind = Diagram("kind").start().end().chain("start", "end")
     bundle = deploy(engine, doc, kind)["alles"]
     registry = build_serializer().registry
@@ -89,13 +103,21 @@ def test_every_spec_round_trips(engine: SpiffEngine) -> None:
     for key, converted in [("spec", dct["spec"]), *dct["subprocess_specs"].items()]:
         again = registry.convert(registry.restore(copy.deepcopy(converted)))
         assert json.dumps(again, sort_keys=True, default=str) == json.dumps(
-            converted, sort_keys=True, default=str), key
+            converted, sort_keys=True, default=str
+        ), key
 
 
 def test_overdue_timer_fires_with_refresh_then_engine_steps(engine: SpiffEngine) -> None:
-    doc = (Diagram("t").start().user_task("werk")
-           .boundary("bt", "werk", timer=("timeDuration", "PT1H")).end().end("e2")
-           .chain("start", "werk", "end").chain("bt", "e2"))
+    doc = (
+        Diagram("t")
+        .start()
+        .user_task("werk")
+        .boundary("bt", "werk", timer=("timeDuration", "PT1H"))
+        .end()
+        .end("e2")
+        .chain("start", "werk", "end")
+        .chain("bt", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["t"])
     run.start()
     run.advance(timedelta(hours=2))
@@ -116,19 +138,30 @@ def test_state_does_not_embed_the_spec(engine: SpiffEngine) -> None:
 def test_waiting_smoke_instance_state_under_8_kb(engine: SpiffEngine) -> None:
     from tests.support.bpmn import form_field
 
-    doc = (Diagram("aanvraag", "Aanvraag").start()
-           .user_task("beoordelen", "Beoordelen", groups="poortwachter",
-                      form=[form_field("score", "long", required=True),
-                            form_field("fraude", "boolean")])
-           .gateway("keuze", default="flow_keuze_handmatig")
-           .user_task("handmatig", "Handmatig", groups="consulent_io", due="P5D")
-           .external("registreer", "uwv.registreer", retry="R2/PT1M")
-           .boundary("termijn", "handmatig", timer=("timeDuration", "P14D"))
-           .end("end").end("end2").end("end3")
-           .flow("start", "beoordelen").flow("beoordelen", "keuze")
-           .flow("keuze", "registreer", "${score >= 5 && !fraude}")
-           .flow("keuze", "handmatig", id="flow_keuze_handmatig")
-           .flow("handmatig", "end").flow("registreer", "end2").flow("termijn", "end3"))
+    doc = (
+        Diagram("aanvraag", "Aanvraag")
+        .start()
+        .user_task(
+            "beoordelen",
+            "Beoordelen",
+            groups="poortwachter",
+            form=[form_field("score", "long", required=True), form_field("fraude", "boolean")],
+        )
+        .gateway("keuze", default="flow_keuze_handmatig")
+        .user_task("handmatig", "Handmatig", groups="consulent_io", due="P5D")
+        .external("registreer", "uwv.registreer", retry="R2/PT1M")
+        .boundary("termijn", "handmatig", timer=("timeDuration", "P14D"))
+        .end("end")
+        .end("end2")
+        .end("end3")
+        .flow("start", "beoordelen")
+        .flow("beoordelen", "keuze")
+        .flow("keuze", "registreer", "${score >= 5 && !fraude}")
+        .flow("keuze", "handmatig", id="flow_keuze_handmatig")
+        .flow("handmatig", "end")
+        .flow("registreer", "end2")
+        .flow("termijn", "end3")
+    )
     run = Run(engine, deploy(engine, doc)["aanvraag"])
     run.start({"dossier": "D1"})
     assert len(run.state.encode()) < 8 * 1024

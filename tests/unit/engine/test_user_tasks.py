@@ -24,8 +24,13 @@ FORM = [
 
 
 def form_run(engine: SpiffEngine) -> Run:
-    doc = (Diagram("f").start().user_task("t", "Invullen", form=FORM, form_key="embedded:x")
-           .end().chain("start", "t", "end"))
+    doc = (
+        Diagram("f")
+        .start()
+        .user_task("t", "Invullen", form=FORM, form_key="embedded:x")
+        .end()
+        .chain("start", "t", "end")
+    )
     run = Run(engine, deploy(engine, doc)["f"])
     run.start({"dossier": "D-1"})
     return run
@@ -39,13 +44,27 @@ def field_errors(run: Run, values: dict[str, object]) -> dict[str, str]:
 
 def test_form_reports_every_field_error_at_once(engine: SpiffEngine) -> None:
     run = form_run(engine)
-    errors = field_errors(run, {
-        "leeftijd": 12, "bedrag": "veel", "akkoord": "ja", "soort": "Anders",
-        "datum": "gisteren", "dossier": "D-2", "extra": 1,
-    })
+    errors = field_errors(
+        run,
+        {
+            "leeftijd": 12,
+            "bedrag": "veel",
+            "akkoord": "ja",
+            "soort": "Anders",
+            "datum": "gisteren",
+            "dossier": "D-2",
+            "extra": 1,
+        },
+    )
     assert errors == {
-        "naam": "required", "leeftijd": "invalid", "bedrag": "invalid", "akkoord": "invalid",
-        "soort": "invalid", "datum": "invalid", "dossier": "readonly", "extra": "unknown",
+        "naam": "required",
+        "leeftijd": "invalid",
+        "bedrag": "invalid",
+        "akkoord": "invalid",
+        "soort": "invalid",
+        "datum": "invalid",
+        "dossier": "readonly",
+        "extra": "unknown",
     }
 
 
@@ -60,8 +79,9 @@ def test_form_reports_every_field_error_at_once(engine: SpiffEngine) -> None:
         ({"naam": 5}, "naam"),
     ],
 )
-def test_form_single_field_errors(engine: SpiffEngine, values: dict[str, object],
-                                  field: str) -> None:
+def test_form_single_field_errors(
+    engine: SpiffEngine, values: dict[str, object], field: str
+) -> None:
     assert field_errors(form_run(engine), values) == {field: "invalid"}
 
 
@@ -72,19 +92,32 @@ def test_form_accepts_valid_submission(engine: SpiffEngine) -> None:
     assert [f.id for f in task.form_fields] == [f.split('"')[1] for f in FORM]
     soort = next(f for f in task.form_fields if f.id == "soort")
     assert soort.enum_values == (("WW", "WW"), ("Bijstand", "Bijstand"))
-    run.complete("t", {"naam": "Anna", "leeftijd": 18, "bedrag": 12.5, "akkoord": True,
-                       "soort": "WW", "datum": "2030-01-02", "dossier": "D-1"})
+    run.complete(
+        "t",
+        {
+            "naam": "Anna",
+            "leeftijd": 18,
+            "bedrag": 12.5,
+            "akkoord": True,
+            "soort": "WW",
+            "datum": "2030-01-02",
+            "dossier": "D-1",
+        },
+    )
     assert run.done
     assert run.s.variables["datum"] == "2030-01-02"
     assert run.s.variables["dossier"] == "D-1"
 
 
 def test_assignment_from_literals_and_expressions(engine: SpiffEngine) -> None:
-    doc = (Diagram("a").start()
-           .user_task("lit", groups="poortwachter, consulent", users="jan,piet",
-                      assignee="kees")
-           .user_task("expr", groups="${team}", users="${collega}", assignee="${behandelaar}")
-           .end().chain("start", "lit", "expr", "end"))
+    doc = (
+        Diagram("a")
+        .start()
+        .user_task("lit", groups="poortwachter, consulent", users="jan,piet", assignee="kees")
+        .user_task("expr", groups="${team}", users="${collega}", assignee="${behandelaar}")
+        .end()
+        .chain("start", "lit", "expr", "end")
+    )
     run = Run(engine, deploy(engine, doc)["a"])
     run.start({"team": "uwv_io", "collega": "marie", "behandelaar": "anna"})
     lit = run.user_task("lit")
@@ -94,13 +127,22 @@ def test_assignment_from_literals_and_expressions(engine: SpiffEngine) -> None:
     run.complete("lit")
     expr = run.user_task("expr")
     assert (expr.candidate_groups, expr.candidate_users, expr.assignee) == (
-        ("uwv_io",), ("marie",), "anna")
+        ("uwv_io",),
+        ("marie",),
+        "anna",
+    )
 
 
 def test_due_date_duration_and_iso_date(engine: SpiffEngine) -> None:
-    doc = (Diagram("d").start().user_task("dur", due="P5D").user_task("iso", due="${termijn}")
-           .user_task("vast", due="2031-06-01T12:00:00Z")
-           .end().chain("start", "dur", "iso", "vast", "end"))
+    doc = (
+        Diagram("d")
+        .start()
+        .user_task("dur", due="P5D")
+        .user_task("iso", due="${termijn}")
+        .user_task("vast", due="2031-06-01T12:00:00Z")
+        .end()
+        .chain("start", "dur", "iso", "vast", "end")
+    )
     run = Run(engine, deploy(engine, doc)["d"])
     now = engine.clock.now()
     run.start({"termijn": "2030-04-01"})
@@ -114,9 +156,17 @@ def test_due_date_duration_and_iso_date(engine: SpiffEngine) -> None:
 
 
 def test_due_date_stable_across_restores(engine: SpiffEngine) -> None:
-    doc = (Diagram("d").start().user_task("a").user_task("b", due="P5D").boundary(
-        "bt", "b", timer=("timeDuration", "P30D"), interrupting=False).end().end("e2")
-        .chain("start", "a", "b", "end").flow("bt", "e2"))
+    doc = (
+        Diagram("d")
+        .start()
+        .user_task("a")
+        .user_task("b", due="P5D")
+        .boundary("bt", "b", timer=("timeDuration", "P30D"), interrupting=False)
+        .end()
+        .end("e2")
+        .chain("start", "a", "b", "end")
+        .flow("bt", "e2")
+    )
     run = Run(engine, deploy(engine, doc)["d"])
     run.start()
     run.complete("a")
@@ -135,8 +185,7 @@ def test_lane_names_the_role(engine: SpiffEngine) -> None:
 
 
 def test_completing_twice_from_old_state_conflicts(engine: SpiffEngine) -> None:
-    doc = (Diagram("c").start().user_task("a").user_task("b").end()
-           .chain("start", "a", "b", "end"))
+    doc = Diagram("c").start().user_task("a").user_task("b").end().chain("start", "a", "b", "end")
     run = Run(engine, deploy(engine, doc)["c"])
     started = run.start()
     task = run.user_task("a")
@@ -165,8 +214,13 @@ def test_unknown_task_ids_not_found(engine: SpiffEngine) -> None:
 
 
 def test_output_mapping_on_user_task(engine: SpiffEngine) -> None:
-    doc = (Diagram("o").start().user_task("a", outputs={"totaal": "${x + 1}"}).end()
-           .chain("start", "a", "end"))
+    doc = (
+        Diagram("o")
+        .start()
+        .user_task("a", outputs={"totaal": "${x + 1}"})
+        .end()
+        .chain("start", "a", "end")
+    )
     run = Run(engine, deploy(engine, doc)["o"])
     run.start()
     run.complete("a", {"x": 41})
