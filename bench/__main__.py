@@ -49,6 +49,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", metavar="FILE", help="cProfile the core runs into FILE")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP completions")
+    parser.add_argument(
+        "--no-messaging", action="store_true", help="skip the messaging round trips"
+    )
     args = parser.parse_args(argv)
     total = 1_000 if args.quick else args.instances
     chunk = max(1, min(args.chunk, total))
@@ -143,6 +146,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         figures.update(http.figures(result, bare_completions_per_s))
         figures["bare_completions_per_s"] = round(bare_completions_per_s, 1)
     figures["state_ok"] = figures["state_bytes_max"] <= TARGET_STATE_BYTES
+    if not args.no_messaging:
+        from bench import messaging
+
+        figures.update(messaging.figures(100 if args.quick else 300))
 
     if profiler and args.profile:
         profiler.dump_stats(args.profile)

@@ -126,6 +126,7 @@ class ZgwSettings(BaseModel):
                 "voortgangsgesprek",
                 "nazorg",
                 "afgerond",
+                "beschikbaar_voor_werk",
             )
         }
     )

@@ -1,32 +1,73 @@
-"""``ketenregie serve``: the API, the timer scheduler and (once it exists) the outbox
-publisher in one process on the embedded default.
+"""The web server of ``ketenregie serve``: uvicorn with background services beside it.
 
-Background loops run in threads next to uvicorn; they are started before the server
-accepts requests and stopped (letting the current pass finish) when it shuts down.
-Workers for scale run the same loops in their own processes instead.
+:func:`build_api` is the API as served (the routes of :func:`create_app` plus the partners'
+inbound endpoints); :func:`run` serves it until SIGINT/SIGTERM. Background services (the
+scheduler loop, the messaging runtime) are started before the server accepts requests and
+stopped after it stopped accepting and finished its requests: in reverse order, each
+letting its current pass finish.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
+from typing import TYPE_CHECKING, Protocol
 
 import structlog
 import uvicorn
 from fastapi import FastAPI
 
-from orchestrator.config import Settings
-from orchestrator.domain.clock import Clock
+if TYPE_CHECKING:
+    from orchestrator.bootstrap import Container
 
 log = structlog.get_logger(__name__)
 
 
 class Background(Protocol):
-    """A loop that runs in a background thread (e.g. :class:`SchedulerLoop`)."""
+    """A service that runs in background threads (scheduler loop, messaging runtime)."""
 
     def start(self) -> None: ...
 
-    def stop(self, timeout: float | None = 30.0) -> None: ...
+    def stop(self, timeout: float = ...) -> None: ...
+
+
+def build_api(container: Container) -> FastAPI:
+    """The API on ``container``: routes, authenticator from the settings, inbound endpoints."""
+    from adapters.gemeente.inbound import build_inbound_router
+    from orchestrator.api.app import authenticator_from, create_app
+
+    settings = container.settings
+    app = create_app(container, authenticator_from(settings))
+    app.include_router(build_inbound_router(container, settings))
+    return app
+
+
+@contextmanager
+def exit_on_signals(server: uvicorn.Server, stopped: threading.Event) -> Iterator[None]:
+    """SIGINT/SIGTERM ask ``server`` to exit (also before it runs); handlers restored after.
+
+    uvicorn installs its own handlers while it runs and raises the signal again once it has
+    shut down; that lands here too and only sets ``stopped``.
+    """
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        if not stopped.is_set():
+            log.info("serve.signal", signal=signal.Signals(signum).name)
+        stopped.set()
+        server.should_exit = True
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def run(
@@ -35,35 +76,41 @@ def run(
     host: str,
     port: int,
     background: Sequence[Background] = (),
-    log_level: str = "info",
+    log_level: str = "warning",
+    on_started: Sequence[str] = (),
 ) -> None:
-    """Serve ``app`` with uvicorn until interrupted, with ``background`` loops beside it."""
+    """Serve ``app`` with uvicorn until SIGINT/SIGTERM, with ``background`` beside it.
+
+    Args:
+        app: the ASGI app.
+        host: interface to listen on.
+        port: TCP port.
+        background: started in order before serving, stopped in reverse order after.
+        log_level: uvicorn's own log level.
+        on_started: lines logged once the server listens (where to find what).
+    """
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level=log_level, access_log=False)
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            access_log=False,
+            timeout_graceful_shutdown=10,
+        )
     )
-    for loop in background:
-        loop.start()
-    try:
-        log.info("api.serving", host=host, port=port)
-        server.run()
-    finally:
-        for loop in reversed(background):
-            loop.stop()
-        log.info("api.stopped")
-
-
-def serve(
-    settings: Settings, *, clock: Clock | None = None, scheduler_interval: float = 5.0
-) -> None:
-    """Wire everything from ``settings`` and serve (the body of ``ketenregie serve``)."""
-    from orchestrator.api.app import authenticator_from, create_app
-    from orchestrator.bootstrap import build_default
-    from orchestrator.scheduler.loop import SchedulerLoop
-
-    container = build_default(settings, clock=clock)
-    try:
-        app = create_app(container, authenticator_from(settings))
-        scheduler = SchedulerLoop(container.timers, container.messages, interval=scheduler_interval)
-        run(app, host=settings.api_host, port=settings.api_port, background=[scheduler])
-    finally:
-        container.close()
+    stopped = threading.Event()
+    started: list[Background] = []
+    with exit_on_signals(server, stopped):
+        try:
+            for service in background:
+                service.start()
+                started.append(service)
+            log.info("api.serving", url=f"http://{host}:{port}", notes=list(on_started))
+            server.run()
+        finally:
+            for service in reversed(started):
+                service.stop()
+            log.info("api.stopped")
+    if not server.started and not stopped.is_set():
+        raise OSError(f"the API could not listen on {host}:{port} (see the log)")

@@ -30,6 +30,7 @@ from orchestrator.api.schemas import (
 from orchestrator.application.views import InstanceView, TaskView
 from orchestrator.domain.errors import NotFound
 from orchestrator.store import TaskFilter
+from orchestrator.store.records import HumanTaskRecord
 
 router = APIRouter(prefix="/tasks", tags=["tasks"], responses=PROBLEM_RESPONSES)
 
@@ -191,8 +192,16 @@ def hand_over(ctx: CtxDep, task_id: TaskPath, body: HandOverIn) -> TaskOut:
 
 @router.post("/{taskId}/complete", response_model=CompletedOut, summary="Complete with form data")
 def complete(ctx: CtxDep, task_id: TaskPath, body: CompleteIn) -> CompletedOut:
-    _guarded(ctx, task_id)
+    ctx.policy.require(ctx.policy.can_work_tasks(ctx.principal), "work on tasks")
     variables: dict[str, Any] = dict(body.variables)
-    check_bsn(variables)
-    instance = ctx.app.container.tasks.complete(task_id, variables, ctx.principal.actor())
+
+    def admitted(task: HumanTaskRecord) -> None:
+        # the 404/403 rule, then the form, on the task as read in the completing
+        # transaction: no separate read transaction before the write
+        ctx.policy.check_task(ctx.principal, task)
+        check_bsn(variables)
+
+    instance = ctx.app.container.tasks.complete(
+        task_id, variables, ctx.principal.actor(), check=admitted
+    )
     return CompletedOut(task_id=task_id, instance_id=instance.id, instance_status=instance.status)

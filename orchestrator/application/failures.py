@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import structlog
 
-from orchestrator.application import events, steps
+from orchestrator.application import domain_events, events, steps
 from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM
 from orchestrator.domain.errors import KetenregieError
@@ -59,6 +59,7 @@ def add_incident(uow: UnitOfWork, now: datetime, failure: steps.StepFailure) -> 
         resolved_by=None,
     )
     uow.incidents.add(incident)
+    domain_events.incident_raised(uow, now, incident)
     events.audit(
         uow,
         now,

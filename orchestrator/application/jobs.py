@@ -10,7 +10,7 @@ from typing import Any
 
 import structlog
 
-from orchestrator.application import events, steps
+from orchestrator.application import domain_events, events, steps
 from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM, Actor
 from orchestrator.application.job_results import JobResult, ResultOutcome
@@ -52,9 +52,7 @@ class JobService:
             now = self._rt.now()
             locked = []
             for job in uow.jobs.acquire(wanted, now, max_jobs):
-                uow.jobs.change(
-                    job.id, status="locked", locked_by=worker_id, lock_expires_at=now + duration
-                )
+                uow.jobs.lock(job.id, worker_id, now + duration)
                 locked.append(
                     replace(
                         job, status="locked", locked_by=worker_id, lock_expires_at=now + duration
@@ -167,6 +165,7 @@ class JobService:
                 resolved_by=None,
             )
             uow.incidents.add(incident)
+            domain_events.incident_raised(uow, now, incident)
             events.audit(
                 uow,
                 now,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from orchestrator.application import events
+from orchestrator.application import domain_events, events
 from orchestrator.application.identity import Actor
 from orchestrator.application.organisations import OrganisationMap, lane_group
 from orchestrator.domain.runtime import (
@@ -30,7 +30,10 @@ from orchestrator.store.records import (
     SubscriptionRecord,
     TimerRecord,
 )
+from orchestrator.store.repos_index import IndexRow
 from orchestrator.store.uow import UnitOfWork
+
+_NO_ROWS: dict[str, list[IndexRow]] = {"task": [], "timer": [], "subscription": [], "job": []}
 
 Old = TypeVar("Old")
 New = TypeVar("New")
@@ -141,10 +144,13 @@ class SnapshotWriter:
             uow.instances.update(record, expected_version=instance.version)
         applied = Applied(instance=record, thrown_messages=snapshot.thrown_messages)
         # A new instance has no index rows yet: nothing to read back and diff against.
-        self._tasks(uow, record, snapshot, now, completed_task_id, applied, new)
-        self._timers(uow, record, snapshot, new)
-        self._subscriptions(uow, record, snapshot, applied, new)
-        self._jobs(uow, record, snapshot, now, applied, new)
+        # Otherwise one read fetches the keys of all four index tables.
+        stored = _NO_ROWS if new else uow.index.of_instance(record.id)
+        self._tasks(uow, record, snapshot, now, completed_task_id, applied, stored["task"])
+        self._timers(uow, record, snapshot, stored["timer"])
+        self._subscriptions(uow, record, snapshot, applied, stored["subscription"])
+        self._jobs(uow, record, snapshot, now, applied, stored["job"])
+        domain_events.klantgroep_changed(uow, now, {} if new else instance.variables, record)
         if new:
             events.audit(uow, now, actor, "instance.started", instance=record)
             events.event(uow, now, "instance.started", record)
@@ -162,19 +168,17 @@ class SnapshotWriter:
         now: datetime,
         completed_task_id: str | None,
         applied: Applied,
-        new: bool = False,
+        stored: Sequence[IndexRow],
     ) -> None:
-        changes = diff(
-            [] if new else uow.tasks.for_instance(instance.id),
-            snapshot.user_tasks,
-            lambda row: row.id,
-            lambda info: info.task_id,
-        )
-        uow.tasks.delete([row.id for row in changes.removed])
-        for row in changes.removed:
-            applied.removed_task_ids.append(row.id)
-            if row.id != completed_task_id:
-                events.event(uow, now, "task.cancelled", instance, _task_data(row))
+        changes = diff(stored, snapshot.user_tasks, lambda row: row.id, lambda info: info.task_id)
+        removed = [row.id for row in changes.removed]
+        cancelled = [task_id for task_id in removed if task_id != completed_task_id]
+        if cancelled:  # their rows, for the events (read before the delete, in task order)
+            for task in uow.tasks.for_instance(instance.id):
+                if task.id in cancelled:
+                    events.event(uow, now, "task.cancelled", instance, _task_data(task))
+        uow.tasks.delete(removed)
+        applied.removed_task_ids.extend(removed)
         for info in changes.added:
             groups = list(info.candidate_groups)
             if not groups and not info.candidate_users and info.lane:
@@ -206,10 +210,10 @@ class SnapshotWriter:
         uow: UnitOfWork,
         instance: InstanceRecord,
         snapshot: InstanceSnapshot,
-        new: bool = False,
+        stored: Sequence[IndexRow],
     ) -> None:
         changes = diff(
-            [] if new else uow.timers.for_instance(instance.id),
+            stored,
             snapshot.timers,
             lambda row: row.task_id,
             lambda info: info.task_id,
@@ -237,10 +241,10 @@ class SnapshotWriter:
         instance: InstanceRecord,
         snapshot: InstanceSnapshot,
         applied: Applied,
-        new: bool = False,
+        stored: Sequence[IndexRow],
     ) -> None:
         changes = diff(
-            [] if new else uow.messages.subscriptions_for_instance(instance.id),
+            stored,
             snapshot.subscriptions,
             lambda row: (row.task_id, row.message_name),
             lambda info: (info.task_id, info.message_name),
@@ -258,10 +262,10 @@ class SnapshotWriter:
         snapshot: InstanceSnapshot,
         now: datetime,
         applied: Applied,
-        new: bool = False,
+        stored: Sequence[IndexRow],
     ) -> None:
         changes = diff(
-            [] if new else uow.jobs.for_instance(instance.id),
+            stored,
             snapshot.jobs,
             lambda row: row.task_id,
             lambda info: info.task_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -152,11 +152,18 @@ class TaskService:
         return self._rt.run(work)
 
     def complete(
-        self, task_id: str, variables: Mapping[str, Any] | None, actor: Actor
+        self,
+        task_id: str,
+        variables: Mapping[str, Any] | None,
+        actor: Actor,
+        *,
+        check: Callable[[HumanTaskRecord], None] | None = None,
     ) -> InstanceView:
         """Complete the task with the submitted form ``variables`` and advance the instance.
 
-        Two concurrent completions: exactly one wins, the other gets Conflict.
+        Two concurrent completions: exactly one wins, the other gets Conflict. ``check``
+        (e.g. the API's access rule) sees the task as read in the completing transaction,
+        before any other check; what it raises aborts the completion.
 
         Raises:
             NotFound: no such task.
@@ -168,6 +175,8 @@ class TaskService:
 
         def work(uow: UnitOfWork) -> InstanceView:
             task = self._open(uow, task_id)
+            if check is not None:
+                check(task)
             if task.assignee not in (None, actor.user_id) and not _sees_everything(actor):
                 raise Conflict(f"task {task_id} is claimed by someone else")
             if not is_candidate(task, actor):

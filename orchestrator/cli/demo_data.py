@@ -1,127 +1,260 @@
-"""Demo journeys generated from whatever diagrams are deployed.
+"""What the demo journeys fill in: domain-aware form values, start variables, test BSNs.
 
-Every latest process gets a few instances (business keys ``DEMO-0001``, ...); journey *n*
-of a process completes *n* tasks, so the instances spread over the elements of the
-diagram. Form values are derived from each task's form fields, so the demo keeps working
-when the diagrams change; a fixed seed makes it reproducible.
+Values follow the real paths of the klantreis and the Werkplein: every enum and boolean the
+diagrams route on has weights (most clients are not in broodnood, most benefits are
+granted, the four klantgroepen are all chosen), so a few hundred journeys cover every
+klantgroep, every routing and both outcomes. Fields the table does not know get a value
+derived from their form description (type, enum values, default), so the demo keeps working
+when the diagrams change. A fixed seed makes it reproducible.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import date
-from typing import TYPE_CHECKING, Any
-
-import structlog
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
 
 from orchestrator.application.identity import Actor
-from orchestrator.application.tasks import TaskQuery
-from orchestrator.domain.errors import KetenregieError
-
-if TYPE_CHECKING:
-    from orchestrator.bootstrap import Container
-
-log = structlog.get_logger(__name__)
 
 DEMO_SEED = 20260105
-JOURNEYS_PER_PROCESS = 4
-#: the demo works as functioneel beheer, who may complete every task
+#: the demo seeds as functioneel beheer, who may complete every task
 DEMO_ACTOR = Actor(user_id="demo", groups=frozenset({"beheerder"}))
+
+Weights = Mapping[Any, float]
+
+#: field id -> weighted choices (enum ids or booleans) along the paths of the diagrams
+CHOICES: dict[str, Weights] = {
+    # klantreis: melding en poortwachter
+    "kanaal": {"balie": 5, "telefoon": 3, "website": 2, "email": 2},
+    "bestaandeKlant": {True: 2, False: 8},
+    "broodnood": {True: 1, False: 9},
+    "dreigendeHuisuitzetting": {True: 1, False: 12},
+    "rechtmatigheid": {"waarschijnlijk": 8, "twijfel": 2, "onwaarschijnlijk": 1},
+    "doorverwijzen": {True: 2, False: 8},
+    "afwijzen": {True: 1, False: 11},
+    "netwerkpartner": {"schuldhulpverlening": 3, "sociaal_team": 2, "anders": 1},
+    # ambitiegesprek
+    "afstandTotArbeidsmarkt": {
+        "klein": 3,
+        "middel": 3,
+        "groot": 2,
+        "zeer groot": 1,
+        "kort": 3,
+        "lang": 2,
+    },
+    "arbeidsvermogen": {True: 8, False: 2},
+    "klantgroep": {"Matchen": 3, "Groeien": 3, "Faciliteren": 2, "Zorgen": 2},
+    "afsprakenVastgelegd": {True: 1},
+    # afhandeling uitkering, zoekperiode
+    "stukkenCompleet": {True: 4, False: 1},
+    "uitkeringsbesluit": {"toegekend": 5, "afgewezen": 1},
+    # kick-off, ondersteuning, voortgang, nazorg
+    "klantAanwezig": {True: 6, False: 1},
+    "planVanAanpakGestart": {True: 1},
+    "rechtmatig": {True: 9, False: 1},
+    "ondersteuningUitkomst": {"geplaatst": 3, "andere_groep": 2},
+    "plaatsingsvorm": {"regulier": 3, "loonkostensubsidie": 2, "beschut_werk": 1},
+    "stress": {"laag": 3, "gemiddeld": 2, "hoog": 1},
+    "rechtmatigheidInOrde": {True: 9, False: 1},
+    "juisteKlantgroep": {True: 4, False: 1},
+    # handhaving (omgekeerde toets)
+    "gevolgenMaatregel": {"geen": 3, "huisuitzetting": 1, "kinderen": 1, "schulden": 1},
+    "alternatieveSanctie": {True: 1, False: 2},
+    # werkgeversservicepunt
+    "sector": {
+        "zorg": 3,
+        "welzijn": 1,
+        "tuinbouw": 3,
+        "logistiek": 2,
+        "mkb": 2,
+        "detailhandel": 1,
+        "horeca": 1,
+        "bouw": 1,
+        "overig": 1,
+    },
+    "zoekopdracht": {True: 9, False: 1},
+    "arrangement": {
+        "geen": 3,
+        "loonkostensubsidie": 2,
+        "scholing": 1,
+        "loonkostensubsidie_en_scholing": 1,
+    },
+    "werkgeverAkkoord": {True: 4, False: 1},
+    "werkgeverTevreden": {True: 5, False: 1},
+    # Werkplein aanmelding, intake, diagnose
+    "vraag": {
+        "werk": 7,
+        "inkomen": 5,
+        "inburgering": 1,
+        "participatie": 2,
+        "schulden": 3,
+        "anders": 2,
+    },
+    "zelfstandige": {True: 1, False: 8},
+    "uitkeringNodig": {True: 4, False: 1},
+    "aanHetWerk": {True: 1, False: 1},
+    "workFirstUitkomst": {"werkt": 1, "gestopt": 1},
+    "documentenCompleet": {True: 4, False: 1},
+    "zelfredzaam": {True: 1, False: 2},
+    "vervolg": {
+        "backoffice": 2,
+        "sw_onderzoek": 2,
+        "sw_indicatie": 1,
+        "werkfit": 3,
+        "geen_perspectief": 1,
+    },
+    "backoffice": {"schuldhulpverlener": 1, "inkomensconsulent": 1},
+    "swOnderzoek": {"diagnose": 1, "arbeidskundig": 1},
+    # zoekperiode (Groningen)
+    "ingeschrevenBijUwv": {True: 9, False: 1},
+    "cvGemaakt": {True: 9, False: 1},
+    "gesolliciteerd": {True: 6, False: 1},
+    "verplichtingenNagekomen": {True: 6, False: 1},
+    "eDienstverleningVoortzetten": {True: 2, False: 1},
+    "dienstverleningslijn": {"klantondersteuning": 1, "maatschappelijke_participatie": 1},
+    "nadereDiagnose": {True: 1, False: 2},
+    "activiteit": {"dagbesteding": 1, "vrijwilligerswerk": 2, "beschut": 1},
+}
+
+#: field id -> (lowest, highest) whole number
+NUMBERS: dict[str, tuple[int, int]] = {
+    "maandenInUitkering": (0, 48),
+    "voorschotBedrag": (100, 400),
+    "verlagingProcent": (10, 30),
+    "jobcoachUren": (2, 8),
+    "aantalPlaatsen": (1, 3),
+    "leeftijd": (18, 64),
+    "urenPerWeek": (16, 20),
+}
+
+#: field id -> texts to choose from (never personal data)
+TEXTS: dict[str, Sequence[str]] = {
+    "afwijsreden": ("vermogen boven de grens", "woont buiten de gemeente", "inkomen te hoog"),
+    "keuzeReden": ("klant wil eerst schulden regelen", "klant kiest voor scholing"),
+    "ontbrekendeStukken": ("bankafschriften", "huurcontract", "loonstroken"),
+    "planVanAanpak": ("sollicitaties in de logistiek", "werkfit traject", "taalcursus"),
+    "participatieafspraken": ("vrijwilligerswerk in de wijk", "dagbesteding"),
+    "werkgever": ("Zorggroep Het Anker", "Kwekerij De Lier", "Bakkerij Van Dam"),
+    "functie": ("medewerker logistiek", "helpende zorg", "productiemedewerker"),
+    "kandidaat": ("kandidaat A", "kandidaat B"),
+    "arrangementAfspraken": ("loonkostensubsidie 6 maanden", "vakopleiding"),
+    "klantmanager": ("klantmanager-1", "klantmanager-2", "klantmanager-3"),
+    "uitzendbureau": ("Uitzendbureau Westland", "Werkstart"),
+    "onderneming": ("eenmanszaak schilder", "webwinkel"),
+    "doorverwezenNaar": ("Vluchtelingenwerk", "Juridisch Loket"),
+    "terugmelding": ("traject afgerond", "klant werkfit"),
+    "wisselReden": ("klant groeit door", "terugval door ziekte"),
+    "gekozenAlternatief": ("extra sollicitatieplicht", "schriftelijke waarschuwing"),
+}
+
+#: date fields: days from today (appointments lie ahead; a start date may lie behind)
+DAYS_AHEAD = (1, 21)
+
+
+def valid_bsn(random_source: random.Random) -> str:
+    """A nine-digit number that passes the elfproef (test data, not a real person)."""
+    while True:
+        digits = [random_source.randint(0, 9) for _ in range(8)]
+        digits[0] = random_source.choice((1, 2, 6))
+        total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
+        last = total % 11
+        if last <= 9:
+            return "".join(map(str, digits)) + str(last)
+
+
+def weighted(random_source: random.Random, weights: Weights, allowed: Iterable[Any]) -> Any:
+    """A weighted choice among ``allowed`` (choices without weight get weight 1)."""
+    options = list(allowed)
+    return random_source.choices(options, [weights.get(o, 1.0) for o in options])[0]
 
 
 class FormFiller:
-    """Plausible values for a task form: enum -> first value, boolean -> alternating,
-    long -> small ints, double -> small numbers, date -> today, anything else -> "demo".
+    """Plausible values for every writable field of a task form.
+
+    Args:
+        today: the date that date fields are counted from.
+        seed: seed of the random choices.
     """
 
     def __init__(self, today: date, seed: int = DEMO_SEED) -> None:
         self._today = today
-        self._random = random.Random(seed)  # noqa: S311 - demo data, not security
-        self._flag = False
+        self.random = random.Random(seed)  # noqa: S311 - demo data, not security
 
     def values(self, form: Mapping[str, Any]) -> dict[str, Any]:
-        """Values for every writable field of ``form`` (the ``TaskView.form`` document)."""
+        """Values for the writable fields of ``form`` (the ``TaskView.form`` document)."""
         result: dict[str, Any] = {}
         for spec in form.get("fields") or []:
             if spec.get("readonly"):
                 continue
-            value = self._value(spec)
+            value = self.value(spec)
             if value is not None:
                 result[str(spec["id"])] = value
         return result
 
-    def _value(self, spec: Mapping[str, Any]) -> Any:
+    def value(self, spec: Mapping[str, Any]) -> Any:
+        """A value for one field: from the domain tables, else from its type."""
+        name = str(spec["id"])
         kind = spec.get("type")
-        if kind == "enum":
-            options = spec.get("enum_values") or []
-            return options[0][0] if options else None
-        if kind == "boolean":
-            self._flag = not self._flag
-            return self._flag
-        if kind == "long":
-            return self._random.randint(1, 5)
-        if kind == "double":
-            return round(self._random.uniform(1, 5), 1)
-        if kind == "date":
-            return self._today.isoformat()
+        maker = _BY_TYPE.get(str(kind))
+        return maker(self, name, spec) if maker else self._text(name, spec)
+
+    def _enum(self, name: str, spec: Mapping[str, Any]) -> Any:
+        options = [str(o[0]) for o in spec.get("enum_values") or []]
+        if not options:
+            return None
+        return weighted(self.random, CHOICES.get(name, {}), options)
+
+    def _boolean(self, name: str, spec: Mapping[str, Any]) -> Any:
+        if name in CHOICES:
+            return weighted(self.random, CHOICES[name], (True, False))
+        default = spec.get("default")
+        if default is not None:  # an unknown flag: mostly the diagram's default
+            usual = str(default).lower() == "true"
+            return usual if self.random.random() < 0.8 else not usual
+        return self.random.random() < 0.5
+
+    def _long(self, name: str, spec: Mapping[str, Any]) -> Any:
+        low, high = NUMBERS.get(name, (1, 5))
+        return self.random.randint(low, high)
+
+    def _double(self, name: str, spec: Mapping[str, Any]) -> Any:
+        low, high = NUMBERS.get(name, (1, 5))
+        return round(self.random.uniform(low, high), 1)
+
+    def _date(self, name: str, spec: Mapping[str, Any]) -> Any:
+        return (self._today + timedelta(days=self.random.randint(*DAYS_AHEAD))).isoformat()
+
+    def _text(self, name: str, spec: Mapping[str, Any]) -> Any:
+        if name in TEXTS:
+            return self.random.choice(TEXTS[name])
+        if spec.get("default"):
+            return str(spec["default"])
         return "demo"
 
 
-@dataclass
-class SeedResult:
-    """What seeding did; ``failures`` name the journeys that stopped early, and why."""
+_BY_TYPE: dict[str, Callable[[FormFiller, str, Mapping[str, Any]], Any]] = {
+    "enum": FormFiller._enum,
+    "boolean": FormFiller._boolean,
+    "long": FormFiller._long,
+    "double": FormFiller._double,
+    "date": FormFiller._date,
+}
 
-    started: int = 0
-    tasks_completed: int = 0
-    failures: list[str] = field(default_factory=list)
+#: processes about an employer, not a client: they get no BSN
+WITHOUT_CLIENT = frozenset({"werkgeversservicepunt"})
 
-
-def seed_journeys(
-    app: Container, *, per_process: int = JOURNEYS_PER_PROCESS, seed: int = DEMO_SEED
-) -> SeedResult:
-    """Start ``per_process`` journeys of every latest process and advance them unevenly."""
-    filler = FormFiller(app.clock.now().date(), seed)
-    result = SeedResult()
-    number = 0
-    for definition in sorted(app.deployments.latest_processes(), key=lambda d: d.key):
-        for steps in range(per_process):
-            number += 1
-            business_key = f"DEMO-{number:04d}"
-            try:
-                instance = app.instances.start(
-                    definition.key, actor=DEMO_ACTOR, business_key=business_key
-                )
-            except KetenregieError as error:
-                result.failures.append(f"{business_key} ({definition.key}): {error.message}")
-                continue
-            result.started += 1
-            result.tasks_completed += _advance(app, instance.id, steps, filler, result)
-    log.info(
-        "demo.seeded",
-        instances=result.started,
-        tasks_completed=result.tasks_completed,
-        failures=len(result.failures),
-    )
-    return result
+_CALLED = re.compile(r"""calledElement\s*=\s*["']([^"'$]+)["']""")
 
 
-def _advance(
-    app: Container, instance_id: str, steps: int, filler: FormFiller, result: SeedResult
-) -> int:
-    done = 0
-    for _ in range(steps):
-        open_tasks = app.tasks.worklist(DEMO_ACTOR, TaskQuery(instance_id=instance_id))
-        if not open_tasks:
-            break
-        # element id breaks ties between tasks created at the same moment (parallel paths)
-        task = min(open_tasks, key=lambda t: (t.created_at, t.element_id))
-        try:
-            app.tasks.complete(task.id, filler.values(task.form), DEMO_ACTOR)
-        except KetenregieError as error:
-            label = task.business_key or instance_id
-            result.failures.append(f"{label} at {task.element_id}: {error.message}")
-            break
-        done += 1
-    return done
+def called_processes(source: str) -> set[str]:
+    """Keys of the processes a BPMN source calls (``calledElement`` of call activities)."""
+    return {match.strip() for match in _CALLED.findall(source)}
+
+
+def start_variables(process_key: str, random_source: random.Random) -> dict[str, Any]:
+    """Variables a journey starts with: a test BSN for every client journey."""
+    if process_key in WITHOUT_CLIENT:
+        return {}
+    return {"bsn": valid_bsn(random_source)}

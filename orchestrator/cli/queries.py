@@ -93,13 +93,17 @@ class Overview:
     tasks_per_group: Counter[str]
     due_timers: int
     open_incidents: int
+    pending_timers: int = 0
+    tasks_per_organisation: Counter[str] = field(default_factory=Counter)
+    next_timer: datetime | None = None
 
 
 def overview(app: Container) -> Overview:
     """Deployed definitions, where the running instances are, worklists, timers, incidents."""
     definitions = [(d.key, d.version, d.name) for d in app.deployments.latest_processes()]
     per_element: Counter[tuple[str, str]] = Counter()
-    due = 0
+    due = pending = 0
+    next_timer: datetime | None = None
     now = app.clock.now()
     for instance in app.instances.find(limit=MAX_ROWS):
         if instance.status != "running":
@@ -109,9 +113,16 @@ def overview(app: Container) -> Overview:
         for element in details.current_elements or ["(no wait state)"]:
             per_element[(instance.process_key, element)] += 1
         due += sum(1 for t in details.timers if t.due_at <= now)
+        pending += len(details.timers)
+        for timer in details.timers:
+            next_timer = timer.due_at if next_timer is None else min(next_timer, timer.due_at)
     tasks: Counter[str] = Counter()
+    organisations: Counter[str] = Counter()
     for task in app.tasks.worklist(OPERATOR, TaskQuery(limit=MAX_ROWS)):
         for group in task.candidate_groups or ("(no group)",):
             tasks[group] += 1
+        organisations[task.organisation or "(none)"] += 1
     incidents = len(app.incidents.list(open_only=True, limit=MAX_ROWS))
-    return Overview(definitions, per_element, tasks, due, incidents)
+    return Overview(
+        definitions, per_element, tasks, due, incidents, pending, organisations, next_timer
+    )

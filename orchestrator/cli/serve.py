@@ -1,19 +1,25 @@
-"""``ketenregie serve``: the scheduler loop until SIGINT/SIGTERM (``--once``: one pass)."""
+"""``ketenregie serve``: API, scheduler, outbox publisher and in-process workers in one
+process until SIGINT/SIGTERM (see :mod:`orchestrator.services`); ``--once``: one scheduler
+pass and exit."""
 
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from orchestrator import services
 from orchestrator.cli import output
 from orchestrator.cli.options import JsonOption
+from orchestrator.cli.output import InputError
 from orchestrator.cli.state import state_of
+from orchestrator.config import Settings
 from orchestrator.scheduler.loop import SchedulerLoop
+from orchestrator.services import ServeOptions, parse_adapters, with_callback
 
 if TYPE_CHECKING:
     from orchestrator.bootstrap import Container
@@ -41,7 +47,7 @@ def stop_on_signals(loop: SchedulerLoop) -> Iterator[None]:
 
 def run_scheduler(app: Container, *, interval: float, once: bool, as_json: bool) -> None:
     """Compose the scheduler loop on ``app``: one pass (``once``) or until a signal."""
-    loop = SchedulerLoop(app.timers, app.messages, interval=interval)
+    loop = services.scheduler_for(app, interval)
     if once:
         result = loop.run_once()
         if as_json:
@@ -49,7 +55,8 @@ def run_scheduler(app: Container, *, interval: float, once: bool, as_json: bool)
         else:
             output.emit(
                 f"timers fired: {result.timers_fired}, "
-                f"messages purged: {result.messages_purged}"
+                f"messages purged: {result.messages_purged}, "
+                f"outbox rows purged: {result.outbox_purged}"
                 + (" (pass failed, see log)" if result.failed else "")
             )
         if result.failed:
@@ -63,14 +70,85 @@ def run_scheduler(app: Container, *, interval: float, once: bool, as_json: bool)
         output.emit_json({"passes": loop.passes, "stopped": True})
 
 
+HostOption = Annotated[str | None, typer.Option("--host", help="Interface of the API.")]
+PortOption = Annotated[
+    int | None, typer.Option("--port", min=0, max=65535, help="TCP port of the API.")
+]
+AdaptersOption = Annotated[
+    str | None,
+    typer.Option(
+        "--adapters",
+        help="Adapters to run in-process, comma-separated (gemeente,uwv,sw_bedrijf); "
+        "default: all on the embedded broker, none on RabbitMQ.",
+    ),
+]
+NoWorkersOption = Annotated[
+    bool, typer.Option("--no-workers", help="No in-process adapter workers.")
+]
+
+
+def serve_options(
+    settings: Settings,
+    *,
+    host: str | None,
+    port: int | None,
+    interval: float,
+    adapters: str | None,
+    no_workers: bool,
+    notes: Sequence[str] = (),
+) -> ServeOptions:
+    """The :class:`ServeOptions` of the command line (``settings`` fill in host and port).
+
+    Raises:
+        InputError: an unknown adapter.
+    """
+    try:
+        names = parse_adapters(adapters)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    return ServeOptions(
+        host=host or settings.api_host,
+        port=settings.api_port if port is None else port,
+        interval=interval,
+        adapters=names,
+        workers=not no_workers,
+        notes=tuple(notes),
+    )
+
+
 def serve(
     ctx: typer.Context,
+    host: HostOption = None,
+    port: PortOption = None,
     interval: IntervalOption = 5.0,
-    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    adapters: AdaptersOption = None,
+    no_workers: NoWorkersOption = False,
+    once: Annotated[
+        bool, typer.Option("--once", help="One scheduler pass, then exit (no API).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Run the scheduler: fire due timers, purge expired messages, every interval."""
+    """Run Ketenregie: the API, the timer scheduler, the outbox publisher and (on the
+    embedded broker) the adapter workers, until SIGINT/SIGTERM."""
     state = state_of(ctx, as_json=as_json)
+    if once:
+        with state.container() as app:
+            run_scheduler(app, interval=interval, once=True, as_json=as_json)
+        return
     output.configure_logging(debug=state.debug, verbose=True)
-    with state.container() as app:
-        run_scheduler(app, interval=interval, once=once, as_json=as_json)
+    settings = state.settings()
+    options = serve_options(
+        settings, host=host, port=port, interval=interval, adapters=adapters, no_workers=no_workers
+    )
+    serve_until_signal(with_callback(settings, options.host, options.port), options)
+
+
+def serve_until_signal(settings: Settings, options: ServeOptions) -> None:
+    """Build the container on ``settings``, serve until a signal, close the container."""
+    from orchestrator.bootstrap import build_default
+
+    container = build_default(settings)
+    try:
+        services.serve(container, options)
+    finally:
+        container.close()

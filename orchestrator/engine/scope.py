@@ -29,7 +29,14 @@ from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import (  # type: ignore
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import (  # type: ignore[import-untyped, unused-ignore]
     CallActivity,
 )
+from SpiffWorkflow.exceptions import (  # type: ignore[import-untyped, unused-ignore]
+    TaskNotFoundException,
+)
 from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped, unused-ignore]
+
+#: internal data of a call activity task: the variables it passed to the called process
+#: (written by :class:`~orchestrator.engine.specs.MappedCallActivity`)
+PASSED_IN = "ketenregie_passed_in"
 
 #: states of a task that holds a token (its data is the branch's current data)
 LIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED
@@ -104,14 +111,72 @@ def share_changes(task: Any) -> None:
 def scope_variables(workflow: Any) -> dict[str, Any]:
     """The variables of the process instance ``workflow`` (a top workflow): those of its
     open tokens (embedded subprocesses included), or of its last task once it is done."""
-    data: dict[str, Any] = {}
-    tokens = [t for t in live_tasks(workflow) if not _is_instance(t)]
-    if tokens:
-        # Every token holds every shared write; a subprocess task's own data is the
-        # oldest (taken when it started), so tokens inside it come after it.
-        for task in sorted(tokens, key=lambda t: t.workflow.depth):
-            data.update(task.data)
-    elif workflow.last_task is not None:
+    data = _token_data(workflow)
+    if not data and workflow.last_task is not None:
         data.update(workflow.last_task.data)
     data.update(workflow.data)
+    return data
+
+
+def _token_data(root: Any) -> dict[str, Any]:
+    """The data of the open tokens in the scope of ``root`` (empty when none is open)."""
+    data: dict[str, Any] = {}
+    tokens = [t for t in live_tasks(root) if not _is_instance(t)]
+    # Every token holds every shared write; a subprocess task's own data is the oldest
+    # (taken when it started), so tokens inside it come after it.
+    for task in sorted(tokens, key=lambda t: t.workflow.depth):
+        data.update(task.data)
+    return data
+
+
+def running_called_processes(workflow: Any) -> list[tuple[Any, Any]]:
+    """(call activity task, called process) of every called process of the top workflow
+    ``workflow`` that runs now, outermost first (at one depth: in the order started)."""
+    top = workflow.top_workflow
+    running = []
+    for order, sub in enumerate(list(top.subprocesses.values())):
+        if sub is top or scope_root(sub) is not sub:
+            continue  # an embedded subprocess: part of its enclosing scope
+        # a called process inside a finished one is not running either
+        if not sub.is_completed() and all(_caller_live(top, w) for w in _enclosing(top, sub)):
+            running.append((sub.depth, order, _caller(top, sub), sub))
+    return [(caller, sub) for _, _, caller, sub in sorted(running, key=lambda r: (r[0], r[1]))]
+
+
+def _caller(top: Any, workflow: Any) -> Any | None:
+    """The task that runs the subprocess ``workflow`` (None once it is pruned)."""
+    try:
+        return top.get_task_from_id(workflow.parent_task_id)
+    except TaskNotFoundException:
+        return None
+
+
+def _enclosing(top: Any, workflow: Any) -> Iterator[Any]:
+    """``workflow`` and the subprocesses around it, up to (not including) the top one."""
+    current = workflow
+    while current is not top and current.parent_task_id is not None:
+        yield current
+        caller = _caller(top, current)
+        if caller is None:
+            return
+        current = caller.workflow
+
+
+def _caller_live(top: Any, workflow: Any) -> bool:
+    caller = _caller(top, workflow)
+    return caller is not None and bool(caller.has_state(LIVE))
+
+
+def instance_variables(workflow: Any) -> dict[str, Any]:
+    """What a caseworker sees of the instance ``workflow`` (a top workflow): the process
+    variables, with those of every running called process merged over them, the deepest
+    one winning. An unchanged copy of a caller's variable (passed in by ``camunda:in``)
+    does not hide what the caller wrote since. A view only: what flows between caller and
+    called process is still decided by the ``camunda:in`` / ``camunda:out`` mappings."""
+    data = scope_variables(workflow)
+    for caller, called in running_called_processes(workflow):
+        passed = caller._get_internal_data(PASSED_IN) if caller is not None else None
+        for key, value in _token_data(called).items():
+            if passed is None or key not in data or key not in passed or passed[key] != value:
+                data[key] = value
     return data

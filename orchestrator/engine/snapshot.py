@@ -36,7 +36,7 @@ from orchestrator.domain.runtime import (
 )
 from orchestrator.engine import event_subprocess, timers
 from orchestrator.engine.forms import field_specs, validate_submission
-from orchestrator.engine.scope import scope_variables
+from orchestrator.engine.scope import instance_variables
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
 from orchestrator.engine.specs import TIMER_CLASSES, ExternalTask
 
@@ -187,7 +187,7 @@ class SnapshotBuilder:
         )
 
     def _variables(self, tasks: list[Any]) -> dict[str, Any]:
-        return dict(jsonable(scope_variables(self.workflow)))
+        return dict(jsonable(instance_variables(self.workflow)))
 
     def _values(self, task: Any, text: str | None) -> tuple[str, ...]:
         if not text:

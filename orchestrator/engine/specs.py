@@ -36,6 +36,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (  # type: ignore[i
 from SpiffWorkflow.util.task import TaskState  # type: ignore[import-untyped, unused-ignore]
 
 from orchestrator.engine import timers
+from orchestrator.engine.scope import PASSED_IN
 
 
 class PassThroughTask(NoneTask):
@@ -172,7 +173,11 @@ class MappedCallActivity(CallActivity):
         values, local_values = self._apply(
             my_task, mappings, {**my_task.data, **local_scope}, local_scope
         )
-        start.set_data(**{**values, **local_values})
+        passed = {**values, **local_values}
+        start.set_data(**passed)
+        # what went in, so the instance view can tell the called process's own writes
+        # from unchanged copies of the caller's variables (see scope.instance_variables)
+        my_task._set_internal_data(**{PASSED_IN: deepcopy(passed)})
 
     def update_data(self, my_task: Any, subworkflow: Any) -> None:
         settings = self._engine(my_task).settings(my_task)

@@ -36,14 +36,22 @@ def looks_like_bsn(value: str) -> bool:
     return any(is_valid_bsn(m.group(0)) for m in _NINE_DIGITS.finditer(value))
 
 
+#: attributes Ketenregie generates itself (a UUID, a timestamp, constants, the OIN URN);
+#: a UUID may hold nine digits in a row that pass the elfproef by chance
+GENERATED_ATTRIBUTES = frozenset(
+    {"id", "time", "specversion", "source", "type", "datacontenttype", "data", "data_base64"}
+)
+
+
 def refuse_bsn(attributes: Mapping[str, Any]) -> None:
-    """Raise when any context attribute (everything but ``data``) looks like a BSN.
+    """Raise when a context attribute that may carry caller data (``subject``, ``dataref``,
+    extensions) looks like a BSN.
 
     Raises:
         BsnInAttributes: naming the attribute, never its value.
     """
     for name, value in attributes.items():
-        if name in ("data", "data_base64"):
+        if name in GENERATED_ATTRIBUTES:
             continue
         if isinstance(value, str) and looks_like_bsn(value):
             raise BsnInAttributes(f"CloudEvent attribute {name!r} looks like a BSN")

@@ -102,14 +102,15 @@ class OutboxPublisher(BackgroundService):
             # publishers share the outbox without sending a row twice.
             with self._store.uow() as uow:
                 rows = uow.outbox.due(self._clock.now(), self._batch_size)
-                self._send(rows)
+                self._send(self._still_wanted(uow, rows))
                 uow.outbox.mark_published([r.id for r in rows if r.id is not None], self._now())
                 uow.commit()
         else:
             # SQLite: read without the write lock, publish, then mark in a short write.
             with self._store.uow(read_only=True) as uow:
                 rows = uow.outbox.due(self._clock.now(), self._batch_size)
-            self._send(rows)
+                wanted = self._still_wanted(uow, rows)
+            self._send(wanted)
             if rows:
                 with self._store.uow() as uow:
                     uow.outbox.mark_published([r.id for r in rows if r.id is not None], self._now())
@@ -118,6 +119,21 @@ class OutboxPublisher(BackgroundService):
         if rows:
             log.debug("publisher.batch", count=len(rows), last_id=rows[-1].id)
         return len(rows)
+
+    @staticmethod
+    def _still_wanted(uow: Any, rows: Sequence[OutboxRecord]) -> list[OutboxRecord]:
+        """The rows worth sending: a job message whose job was completed (or parked as an
+        incident) in the meantime, e.g. answered while no publisher ran, is marked published
+        without going out, so the partner is not called again for nothing."""
+        wanted = []
+        for row in rows:
+            if row.kind == "job":
+                job = uow.jobs.get(str(row.body.get("job_id", "")))
+                if job is None or job.status == "incident":
+                    log.info("publisher.job_skipped", message_id=row.message_id)
+                    continue
+            wanted.append(row)
+        return wanted
 
     def _now(self) -> Any:
         return self._clock.now()

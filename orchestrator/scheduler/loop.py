@@ -1,13 +1,15 @@
 """The scheduler loop: fire due timers and purge expired buffered messages, every interval.
 
-:class:`SchedulerLoop` is the piece ``ketenregie serve`` composes; the HTTP API (a later
-issue) composes the same loop with :meth:`SchedulerLoop.start` (a background thread) next
-to its web server and calls :meth:`SchedulerLoop.stop` on shutdown.
+``ketenregie serve --once`` runs one pass; ``ketenregie serve`` composes the loop with
+:meth:`SchedulerLoop.start` (a background thread) next to its web server and calls
+:meth:`SchedulerLoop.stop` on shutdown. Housekeeping (purging the published outbox, see
+:mod:`.housekeeping`) rides along on the passes.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -28,6 +30,14 @@ class MessagePurging(Protocol):
     def purge_expired(self) -> int: ...
 
 
+class Housekeeping(Protocol):
+    """A chore run on every pass that decides itself when it is due (:class:`OutboxPurge`)."""
+
+    name: str
+
+    def run_if_due(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class PassResult:
     """What one pass of the loop did.
@@ -35,11 +45,13 @@ class PassResult:
     Attributes:
         timers_fired: timers that fired (instance timers and timer start events).
         messages_purged: buffered messages dropped because their TTL ended.
+        outbox_purged: published outbox rows deleted by housekeeping.
         failed: the pass stopped on an unexpected error (logged; the loop goes on).
     """
 
     timers_fired: int = 0
     messages_purged: int = 0
+    outbox_purged: int = 0
     failed: bool = False
 
 
@@ -59,6 +71,7 @@ class SchedulerLoop:
         *,
         interval: float = 5.0,
         batch_size: int | None = None,
+        housekeeping: Sequence[Housekeeping] = (),
     ) -> None:
         """Create a stopped loop.
 
@@ -67,6 +80,8 @@ class SchedulerLoop:
             messages: purges expired buffered messages.
             interval: seconds between the starts of two passes (at least 0.01).
             batch_size: timers per transaction (default: the ``timer_batch_size`` setting).
+            housekeeping: chores run after the timers on every pass (each decides whether
+                it is due).
         """
         if interval <= 0:
             raise ValueError("interval must be positive")
@@ -74,6 +89,7 @@ class SchedulerLoop:
         self._messages = messages
         self._interval = max(interval, 0.01)
         self._batch_size = batch_size
+        self._housekeeping = list(housekeeping)
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self.passes = 0
@@ -93,10 +109,11 @@ class SchedulerLoop:
         try:
             fired = self._timers.fire_due_timers(batch_size=self._batch_size)
             purged = self._messages.purge_expired()
+            outbox = sum(chore.run_if_due() for chore in self._housekeeping)
         except Exception:
             log.exception("scheduler.pass_failed", passes=self.passes)
             return PassResult(failed=True)
-        result = PassResult(timers_fired=fired, messages_purged=purged)
+        result = PassResult(timers_fired=fired, messages_purged=purged, outbox_purged=outbox)
         if fired or purged:
             log.info("scheduler.pass", timers_fired=fired, messages_purged=purged)
         else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections import deque
 from pathlib import Path
 from typing import Any
 
@@ -10,15 +13,23 @@ from sqlalchemy.engine import Connection, make_url
 
 #: execution option a read-only unit of work sets, so SQLite takes no write lock for it
 READ_ONLY = "ketenregie_read_only"
+#: how long a writer waits for SQLite's write lock (in-process queue, then busy handler)
+BUSY_TIMEOUT_S = 10.0
+#: WAL pages between automatic checkpoints (SQLite's default is 1000)
+WAL_CHECKPOINT_PAGES = 10_000
 
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """Create an :class:`~sqlalchemy.Engine` tuned for ``url``'s backend.
 
-    SQLite: WAL journal, ``synchronous=NORMAL``, a 10 s busy timeout, foreign keys on, and
+    SQLite: WAL journal, ``synchronous=NORMAL``, a 10 s busy timeout, foreign keys on,
+    checkpoints every 10,000 WAL pages, and
     ``BEGIN IMMEDIATE`` for every write transaction, so concurrent writers queue for the
     write lock up front instead of failing with "database is locked" when a read lock
-    would have to be upgraded halfway through a transaction.
+    would have to be upgraded halfway through a transaction. Writers of one process queue
+    in a FIFO :class:`WriterQueue` per database file first (taken before ``BEGIN
+    IMMEDIATE``, released after ``COMMIT``/``ROLLBACK``), so threads wait their turn
+    instead of polling in SQLite's busy handler, which sleeps up to 100 ms per retry.
 
     PostgreSQL: the psycopg 3 driver and ``pool_pre_ping`` (connections survive restarts).
 
@@ -29,10 +40,16 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        queue: WriterQueue | None = None
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            path = Path(parsed.database)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            queue = writer_queue(path)
+            connect_args = dict(kwargs.pop("connect_args", {}))
+            connect_args.setdefault("factory", _connection_class(queue))
+            kwargs["connect_args"] = connect_args
         engine = create_engine(parsed, **kwargs)
-        _tune_sqlite(engine)
+        _tune_sqlite(engine, queue)
         return engine
     if parsed.get_backend_name() == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -41,7 +58,96 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     raise ValueError(f"unsupported database backend: {parsed.get_backend_name()}")
 
 
-def _tune_sqlite(engine: Engine) -> None:
+class WriterQueue:
+    """A FIFO lock: the threads of this process that want to write, in arrival order."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout: float) -> bool:
+        """Wait (without polling) until it is this thread's turn; False after ``timeout``."""
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        if turn.acquire(timeout=timeout):
+            return True
+        with self._mutex:
+            if turn in self._waiters:
+                self._waiters.remove(turn)
+                return False
+        return True  # handed over just as the wait timed out
+
+    def release(self) -> None:
+        """Hand the lock to the longest waiting thread (or free it)."""
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()
+            else:
+                self._held = False
+
+
+_QUEUES: dict[str, WriterQueue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
+def writer_queue(database: Path) -> WriterQueue:
+    """The process-wide writer queue of the SQLite file ``database``."""
+    key = str(database.resolve())
+    with _QUEUES_LOCK:
+        return _QUEUES.setdefault(key, WriterQueue())
+
+
+def _connection_class(queue: WriterQueue) -> type[sqlite3.Connection]:
+    class QueuedConnection(sqlite3.Connection):
+        """Holds ``queue`` from ``begin_write`` until the transaction ends."""
+
+        holds_write_lock = False
+
+        def begin_write(self) -> None:
+            if not queue.acquire(BUSY_TIMEOUT_S):
+                raise sqlite3.OperationalError("database is locked (writer queue timed out)")
+            self.holds_write_lock = True
+            try:
+                self.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self._release()
+                raise
+
+        def _release(self) -> None:
+            if self.holds_write_lock:
+                self.holds_write_lock = False
+                queue.release()
+
+        def commit(self) -> None:
+            try:
+                super().commit()
+            finally:
+                if not self.in_transaction:
+                    self._release()
+
+        def rollback(self) -> None:
+            try:
+                super().rollback()
+            finally:
+                if not self.in_transaction:
+                    self._release()
+
+        def close(self) -> None:
+            try:
+                super().close()
+            finally:
+                self._release()
+
+    return QueuedConnection
+
+
+def _tune_sqlite(engine: Engine, queue: WriterQueue | None) -> None:
     # The documented pysqlite recipe: switch off the driver's own (deferred) BEGIN and
     # emit ours, so SAVEPOINT works and writers take the lock at the start.
     @event.listens_for(engine, "connect")
@@ -51,14 +157,25 @@ def _tune_sqlite(engine: Engine) -> None:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA temp_store=MEMORY")
+            # Checkpoint every ~40 MB of WAL instead of every ~4 MB: a checkpoint fsyncs the
+            # WAL and the database, and a step writes ~25 pages, so the default meant two
+            # fsyncs every ~40 commits. Durability is unchanged (it is what synchronous=
+            # NORMAL gives at commit); the WAL file is cut back to 64 MB after a checkpoint.
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+            cursor.execute(f"PRAGMA journal_size_limit={64 * 1024 * 1024}")
         finally:
             cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        # straight to the driver: BEGIN needs none of SQLAlchemy's statement machinery
+        dbapi_connection: Any = conn.connection.driver_connection
         if conn.get_execution_options().get(READ_ONLY):
-            conn.exec_driver_sql("BEGIN")
+            dbapi_connection.execute("BEGIN")
+        elif queue is not None:
+            dbapi_connection.begin_write()
         else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            dbapi_connection.execute("BEGIN IMMEDIATE")

@@ -21,6 +21,11 @@ def _names(cls: type[Any]) -> tuple[str, ...]:
     return names
 
 
+def names_of(cls: type[Any]) -> tuple[str, ...]:
+    """The field names of record class ``cls`` (= its column names)."""
+    return _names(cls)
+
+
 def from_row(cls: type[T], row: Row[Any]) -> T:
     """Build record ``cls`` from a row holding (at least) its columns."""
     mapping = row._mapping

@@ -6,11 +6,12 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, select
+from sqlalchemy import Connection, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from orchestrator.domain.errors import Conflict
+from orchestrator.store import fast
 from orchestrator.store.records import (
     DecisionDefinitionRecord,
     DeploymentRecord,
@@ -23,6 +24,18 @@ from orchestrator.store.tables import (
     decision_definitions,
     deployments,
     process_definitions,
+)
+
+# every start looks its definition up: built once (their cache keys are memoized)
+_LATEST_PROCESS = fast.Prepared(
+    select(process_definitions)
+    .where(process_definitions.c.key == bindparam("key"))
+    .order_by(process_definitions.c.version.desc())
+    .limit(1)
+)
+_PROCESS_VERSION = select(process_definitions).where(
+    process_definitions.c.key == bindparam("key"),
+    process_definitions.c.version == bindparam("version"),
 )
 
 
@@ -100,12 +113,10 @@ class DefinitionRepository:
 
     def process(self, key: str, version: int | None = None) -> ProcessDefinitionRecord | None:
         """Version ``version`` of process ``key``, or its latest version."""
-        query = select(process_definitions).where(process_definitions.c.key == key)
         if version is None:
-            query = query.order_by(process_definitions.c.version.desc()).limit(1)
-        else:
-            query = query.where(process_definitions.c.version == version)
-        row = self._conn.execute(query).first()
+            found = _LATEST_PROCESS.records(self._conn, {"key": key}, ProcessDefinitionRecord)
+            return found[0] if found else None
+        row = self._conn.execute(_PROCESS_VERSION, {"key": key, "version": version}).first()
         return from_row(ProcessDefinitionRecord, row) if row else None
 
     def process_by_id(self, definition_id: str) -> ProcessDefinitionRecord | None:

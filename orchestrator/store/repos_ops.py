@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, delete, or_, select, update
 
+from orchestrator.store import fast
 from orchestrator.store.records import (
     AuditRecord,
     IncidentRecord,
     OutboxRecord,
     from_row,
+    names_of,
     values_of,
 )
 from orchestrator.store.tables import audit_events, incidents, outbox
 
 # written several times per engine step: built once (their cache keys are memoized)
-_INSERT_OUTBOX = outbox.insert()
-_INSERT_AUDIT = audit_events.insert()
+_INSERT_OUTBOX = fast.insert(outbox, [n for n in names_of(OutboxRecord) if n != "id"])
+_INSERT_AUDIT = fast.insert(audit_events, [n for n in names_of(AuditRecord) if n != "id"])
 
 
 class IncidentRepository:
@@ -70,18 +73,43 @@ class IncidentRepository:
         )
 
 
-class OutboxRepository:
-    """Messages to publish after commit; the messaging layer marks them published."""
+class _Batched:
+    """Rows appended in a unit of work are kept here and inserted in one ``executemany``
+    (see :meth:`flush`): before commit, before a savepoint and before any read of the table.
+    """
+
+    _insert: fast.Prepared
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
+        self._pending: list[dict[str, Any]] = []
 
-    def add(self, record: OutboxRecord) -> None:
+    def _queue(self, record: Any) -> None:
         values = values_of(record)
         values.pop("id")
-        self._conn.execute(_INSERT_OUTBOX, values)
+        self._pending.append(values)
+
+    def flush(self) -> None:
+        """Insert the queued rows (in the order they were added)."""
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self._insert.execute_many(self._conn, rows)
+
+    def discard(self) -> None:
+        """Forget queued rows (their savepoint was rolled back)."""
+        self._pending = []
+
+
+class OutboxRepository(_Batched):
+    """Messages to publish after commit; the messaging layer marks them published."""
+
+    _insert = _INSERT_OUTBOX
+
+    def add(self, record: OutboxRecord) -> None:
+        self._queue(record)
 
     def unpublished(self, limit: int = 100) -> list[OutboxRecord]:
+        self.flush()
         rows = self._conn.execute(
             select(outbox).where(outbox.c.published_at.is_(None)).order_by(outbox.c.id).limit(limit)
         )
@@ -93,6 +121,7 @@ class OutboxRepository:
         ``FOR UPDATE SKIP LOCKED`` on PostgreSQL: several publishers share the work without
         sending a message twice (SQLite serializes writers anyway).
         """
+        self.flush()
         rows = self._conn.execute(
             select(outbox)
             .where(
@@ -107,6 +136,7 @@ class OutboxRepository:
 
     def mark_published(self, ids: Sequence[int], at: datetime) -> None:
         """Record that the broker accepted the messages ``ids``."""
+        self.flush()
         if ids:
             self._conn.execute(
                 update(outbox)
@@ -116,24 +146,23 @@ class OutboxRepository:
 
     def purge_published(self, before: datetime) -> int:
         """Delete messages published before ``before``; returns how many."""
+        self.flush()
         result = self._conn.execute(
             delete(outbox).where(outbox.c.published_at.is_not(None), outbox.c.published_at < before)
         )
         return result.rowcount
 
 
-class AuditRepository:
+class AuditRepository(_Batched):
     """Append-only: the database refuses UPDATE and DELETE on ``audit_events``."""
 
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    _insert = _INSERT_AUDIT
 
     def append(self, record: AuditRecord) -> None:
-        values = values_of(record)
-        values.pop("id")
-        self._conn.execute(_INSERT_AUDIT, values)
+        self._queue(record)
 
     def for_instance(self, instance_id: str, *, limit: int = 1000) -> list[AuditRecord]:
+        self.flush()
         rows = self._conn.execute(
             select(audit_events)
             .where(audit_events.c.instance_id == instance_id)
@@ -144,6 +173,7 @@ class AuditRepository:
 
     def task_completed(self, task_id: str) -> bool:
         """True when the trail records a completion of ``task_id``."""
+        self.flush()
         row = self._conn.execute(
             select(audit_events.c.id)
             .where(audit_events.c.task_id == task_id, audit_events.c.action == "task.completed")

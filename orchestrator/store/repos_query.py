@@ -6,6 +6,7 @@ operators (SQLite ``json_extract``, PostgreSQL ``->>``), so they work on both st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -101,8 +102,10 @@ def _waits_at(element_id: str) -> ColumnElement[bool]:
 class QueryRepository:
     """Queries that only the read side needs."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, before_read: Callable[[], None] | None = None) -> None:
         self._conn = conn
+        # the unit of work's flush of queued audit rows, so a search sees what it wrote
+        self._before_read = before_read or (lambda: None)
 
     def search_instances(self, criteria: InstanceSearch) -> list[InstanceRecord]:
         """Instances matching ``criteria``, newest first."""
@@ -130,6 +133,7 @@ class QueryRepository:
 
     def search_audit(self, criteria: AuditSearch) -> list[AuditRecord]:
         """Audit events matching ``criteria``, in the order they were written."""
+        self._before_read()
         c = audit_events.c
         equal = {
             "instance_id": criteria.instance_id,

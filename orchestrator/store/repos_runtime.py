@@ -8,8 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Connection,
+    Integer,
+    Select,
     bindparam,
     delete,
     exists,
@@ -20,31 +23,42 @@ from sqlalchemy import (
 )
 
 from orchestrator.domain.errors import Conflict
-from orchestrator.store.records import HumanTaskRecord, InstanceRecord, from_row, values_of
+from orchestrator.store import fast
+from orchestrator.store.records import (
+    HumanTaskRecord,
+    InstanceRecord,
+    from_row,
+    names_of,
+    values_of,
+)
 from orchestrator.store.tables import human_tasks, process_instances, task_candidates
 
-# Hot statements, built once: SQLAlchemy memoizes a statement's cache key on the object,
-# so a prebuilt statement skips construction and cache-key generation on every call.
-_INSERT_INSTANCE = process_instances.insert()
-_GET_INSTANCE = select(process_instances).where(process_instances.c.id == bindparam("instance_id"))
-_UPDATE_INSTANCE = update(process_instances).where(
-    process_instances.c.id == bindparam("instance_id"),
-    process_instances.c.version == bindparam("expected_version"),
+# Statements every engine step runs: compiled once, run on the driver (see store.fast).
+_INSTANCE_COLUMNS = names_of(InstanceRecord)
+#: what a step changes; the rest (definition, keys, start) is fixed at insert, and leaving
+#: it out of the SET keeps SQLite from rewriting the process_key/business_key index pages
+_STEP_COLUMNS = ("state", "status", "variables", "serializer_version", "version", "ended_at")
+_INSERT_INSTANCE = fast.insert(process_instances, _INSTANCE_COLUMNS)
+_GET_INSTANCE = fast.Prepared(
+    select(process_instances).where(process_instances.c.id == bindparam("instance_id"))
 )
-_INSERT_TASK = human_tasks.insert()
-_INSERT_CANDIDATES = task_candidates.insert()
-_GET_TASK = select(human_tasks).where(human_tasks.c.id == bindparam("task_id"))
+_UPDATE_INSTANCE = fast.Prepared(
+    update(process_instances)
+    .where(
+        process_instances.c.id == bindparam("instance_id"),
+        process_instances.c.version == bindparam("expected_version"),
+    )
+    .values({name: bindparam(name) for name in _STEP_COLUMNS})
+)
+_INSERT_TASK = fast.insert(human_tasks, names_of(HumanTaskRecord))
+_INSERT_CANDIDATES = fast.insert(task_candidates, ("task_id", "kind", "value"))
+_GET_TASK = fast.Prepared(select(human_tasks).where(human_tasks.c.id == bindparam("task_id")))
 _TASKS_OF_INSTANCE = (
     select(human_tasks)
     .where(human_tasks.c.instance_id == bindparam("instance_id"))
     .order_by(human_tasks.c.created_at, human_tasks.c.id)
 )
-_DELETE_CANDIDATES = delete(task_candidates).where(
-    task_candidates.c.task_id.in_(bindparam("task_ids", expanding=True))
-)
-_DELETE_TASKS = delete(human_tasks).where(
-    human_tasks.c.id.in_(bindparam("task_ids", expanding=True))
-)
+_DELETE_TASK = fast.Prepared(delete(human_tasks).where(human_tasks.c.id == bindparam("task_id")))
 
 
 class InstanceRepository:
@@ -54,14 +68,15 @@ class InstanceRepository:
         self._conn = conn
 
     def add(self, record: InstanceRecord) -> None:
-        self._conn.execute(_INSERT_INSTANCE, values_of(record))
+        _INSERT_INSTANCE.execute(self._conn, values_of(record))
 
     def get(self, instance_id: str) -> InstanceRecord | None:
-        row = self._conn.execute(_GET_INSTANCE, {"instance_id": instance_id}).first()
-        return from_row(InstanceRecord, row) if row else None
+        found = _GET_INSTANCE.records(self._conn, {"instance_id": instance_id}, InstanceRecord)
+        return found[0] if found else None
 
     def update(self, record: InstanceRecord, *, expected_version: int) -> None:
-        """Write ``record`` if the stored version is still ``expected_version``.
+        """Write ``record``'s step columns (state, status, variables, serializer version,
+        version, end) if the stored version is still ``expected_version``.
 
         Raises:
             Conflict: someone else wrote the instance since it was read.
@@ -70,8 +85,7 @@ class InstanceRepository:
         values.pop("id")
         values["instance_id"] = record.id
         values["expected_version"] = expected_version
-        result = self._conn.execute(_UPDATE_INSTANCE, values)
-        if result.rowcount != 1:
+        if _UPDATE_INSTANCE.execute(self._conn, values) != 1:
             raise Conflict(f"instance {record.id} was changed concurrently")
 
     def find(
@@ -133,11 +147,16 @@ _SORTABLE = {
 }
 
 
-def _candidate(kind: str, values: Sequence[str]) -> ColumnElement[bool]:
+def _candidate(
+    kind: str, value: BindParameter[Any] | list[BindParameter[Any]]
+) -> ColumnElement[bool]:
+    """A candidate row of ``kind`` for the task: ``value`` is one bind or a list of binds."""
     return exists().where(
         task_candidates.c.task_id == human_tasks.c.id,
         task_candidates.c.kind == kind,
-        task_candidates.c.value.in_(list(values)),
+        task_candidates.c.value.in_(value)
+        if isinstance(value, list)
+        else task_candidates.c.value == value,
     )
 
 
@@ -148,29 +167,25 @@ class TaskRepository:
         self._conn = conn
 
     def add(self, record: HumanTaskRecord) -> None:
-        self._conn.execute(_INSERT_TASK, values_of(record))
+        _INSERT_TASK.execute(self._conn, values_of(record))
         self._write_candidates(record.id, record.candidate_groups, record.candidate_users)
 
     def _write_candidates(self, task_id: str, groups: Iterable[str], users: Iterable[str]) -> None:
         rows = [{"task_id": task_id, "kind": "group", "value": g} for g in dict.fromkeys(groups)]
         rows += [{"task_id": task_id, "kind": "user", "value": u} for u in dict.fromkeys(users)]
-        if rows:
-            self._conn.execute(_INSERT_CANDIDATES, rows)
+        _INSERT_CANDIDATES.execute_many(self._conn, rows)
 
     def get(self, task_id: str) -> HumanTaskRecord | None:
-        row = self._conn.execute(_GET_TASK, {"task_id": task_id}).first()
-        return from_row(HumanTaskRecord, row) if row else None
+        found = _GET_TASK.records(self._conn, {"task_id": task_id}, HumanTaskRecord)
+        return found[0] if found else None
 
     def for_instance(self, instance_id: str) -> list[HumanTaskRecord]:
         rows = self._conn.execute(_TASKS_OF_INSTANCE, {"instance_id": instance_id})
         return [from_row(HumanTaskRecord, r) for r in rows]
 
     def delete(self, task_ids: Sequence[str]) -> None:
-        if not task_ids:
-            return
-        ids = {"task_ids": list(task_ids)}
-        self._conn.execute(_DELETE_CANDIDATES, ids)
-        self._conn.execute(_DELETE_TASKS, ids)
+        """Remove tasks from the index (their candidate rows go by ``ON DELETE CASCADE``)."""
+        _DELETE_TASK.execute_many(self._conn, [{"task_id": task_id} for task_id in task_ids])
 
     def claim(self, task_id: str, user_id: str, at: datetime) -> None:
         """Assign the task to ``user_id`` unless someone else holds it (atomic check).
@@ -215,49 +230,89 @@ class TaskRepository:
 
     def query(self, criteria: TaskFilter) -> list[HumanTaskRecord]:
         """Open tasks matching ``criteria`` (the worklist query)."""
-        c = human_tasks.c
-        where: list[ColumnElement[bool]] = []
-        equal: dict[str, Any] = {
-            "assignee": criteria.assignee,
-            "organisation": criteria.organisation,
-            "process_key": criteria.process_key,
-            "element_id": criteria.element_id,
-            "business_key": criteria.business_key,
-            "instance_id": criteria.instance_id,
-        }
-        where += [
-            human_tasks.c[name] == value for name, value in equal.items() if value is not None
-        ]
-        if criteria.unassigned is True:
-            where.append(c.assignee.is_(None))
-        elif criteria.unassigned is False:
-            where.append(c.assignee.is_not(None))
-        if criteria.candidate_groups:
-            where.append(_candidate("group", criteria.candidate_groups))
-        if criteria.candidate_user is not None:
-            where.append(_candidate("user", [criteria.candidate_user]))
-        if criteria.due_before is not None:
-            where.append(c.due_at < criteria.due_before)
-        if criteria.due_after is not None:
-            where.append(c.due_at > criteria.due_after)
-        if criteria.visible_to_user is not None or criteria.visible_to_groups is not None:
-            visible: list[ColumnElement[bool]] = []
-            if criteria.visible_to_user is not None:
-                visible.append(c.assignee == criteria.visible_to_user)
-                visible.append(_candidate("user", [criteria.visible_to_user]))
-            if criteria.visible_to_groups:
-                visible.append(_candidate("group", criteria.visible_to_groups))
-            where.append(or_(*visible) if visible else false())
-        descending = criteria.sort.startswith("-")
-        column = _SORTABLE.get(criteria.sort.lstrip("-"))
-        if column is None:
-            raise ValueError(f"cannot sort tasks by {criteria.sort!r}")
-        order = column.desc().nulls_last() if descending else column.asc().nulls_last()
-        rows = self._conn.execute(
-            select(human_tasks)
-            .where(*where)
-            .order_by(order, c.id)
-            .limit(criteria.limit)
-            .offset(criteria.offset)
-        )
-        return [from_row(HumanTaskRecord, r) for r in rows]
+        statement, params = _worklist(criteria)
+        return statement.records(self._conn, params, HumanTaskRecord)
+
+
+_EQUAL = ("assignee", "organisation", "process_key", "element_id", "business_key", "instance_id")
+#: worklist statements by the shape of their criteria (which fields are set, how many
+#: groups, the sort): each compiled once (see store.fast)
+_WORKLISTS: dict[tuple[Any, ...], fast.Prepared] = {}
+
+
+def _worklist(criteria: TaskFilter) -> tuple[fast.Prepared, dict[str, Any]]:
+    """The prepared statement for ``criteria``'s shape and its bind parameters."""
+    params: dict[str, Any] = {name: getattr(criteria, name) for name in _EQUAL}
+    params.update(_numbered("groups", criteria.candidate_groups))
+    params.update(_numbered("visible_groups", criteria.visible_to_groups or ()))
+    params.update(
+        candidate_user=criteria.candidate_user,
+        due_before=criteria.due_before,
+        due_after=criteria.due_after,
+        visible_user=criteria.visible_to_user,
+        limit=criteria.limit,
+        offset=criteria.offset,
+    )
+    shape = (
+        tuple(name for name in _EQUAL if params[name] is not None),
+        criteria.unassigned,
+        len(criteria.candidate_groups),
+        criteria.candidate_user is not None,
+        criteria.due_before is not None,
+        criteria.due_after is not None,
+        criteria.visible_to_user is not None,
+        None if criteria.visible_to_groups is None else len(criteria.visible_to_groups),
+        criteria.sort,
+    )
+    statement = _WORKLISTS.get(shape)
+    if statement is None:
+        statement = _WORKLISTS.setdefault(shape, fast.Prepared(_build_worklist(criteria)))
+    return statement, params
+
+
+def _numbered(name: str, values: Sequence[str]) -> dict[str, str]:
+    return {f"{name}_{i}": value for i, value in enumerate(values)}
+
+
+def _binds(name: str, count: int) -> list[BindParameter[Any]]:
+    return [bindparam(f"{name}_{i}") for i in range(count)]
+
+
+def _build_worklist(criteria: TaskFilter) -> Select[Any]:
+    c = human_tasks.c
+    where: list[ColumnElement[bool]] = [
+        c[name] == bindparam(name) for name in _EQUAL if getattr(criteria, name) is not None
+    ]
+    if criteria.unassigned is True:
+        where.append(c.assignee.is_(None))
+    elif criteria.unassigned is False:
+        where.append(c.assignee.is_not(None))
+    if criteria.candidate_groups:
+        where.append(_candidate("group", _binds("groups", len(criteria.candidate_groups))))
+    if criteria.candidate_user is not None:
+        where.append(_candidate("user", bindparam("candidate_user")))
+    if criteria.due_before is not None:
+        where.append(c.due_at < bindparam("due_before"))
+    if criteria.due_after is not None:
+        where.append(c.due_at > bindparam("due_after"))
+    if criteria.visible_to_user is not None or criteria.visible_to_groups is not None:
+        visible: list[ColumnElement[bool]] = []
+        if criteria.visible_to_user is not None:
+            visible.append(c.assignee == bindparam("visible_user"))
+            visible.append(_candidate("user", bindparam("visible_user")))
+        if criteria.visible_to_groups:
+            count = len(criteria.visible_to_groups)
+            visible.append(_candidate("group", _binds("visible_groups", count)))
+        where.append(or_(*visible) if visible else false())
+    descending = criteria.sort.startswith("-")
+    column = _SORTABLE.get(criteria.sort.lstrip("-"))
+    if column is None:
+        raise ValueError(f"cannot sort tasks by {criteria.sort!r}")
+    order = column.desc().nulls_last() if descending else column.asc().nulls_last()
+    return (
+        select(human_tasks)
+        .where(*where)
+        .order_by(order, c.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+    )

@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, or_, select, update
+from sqlalchemy import Connection, Integer, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from orchestrator.store import fast
 from orchestrator.store.records import (
     BufferedMessageRecord,
     JobRecord,
     SubscriptionRecord,
     TimerRecord,
     from_row,
+    names_of,
     values_of,
 )
 from orchestrator.store.tables import (
@@ -32,10 +34,40 @@ _INSERT_SUBSCRIPTION = message_subscriptions.insert()
 _SUBSCRIPTIONS_OF_INSTANCE = select(message_subscriptions).where(
     message_subscriptions.c.instance_id == bindparam("instance_id")
 )
-_INSERT_JOB = jobs.insert()
-_GET_JOB = select(jobs).where(jobs.c.id == bindparam("job_id"))
+_INSERT_JOB = fast.insert(jobs, names_of(JobRecord))
+_GET_JOB = fast.Prepared(select(jobs).where(jobs.c.id == bindparam("job_id")))
 _JOBS_OF_INSTANCE = select(jobs).where(jobs.c.instance_id == bindparam("instance_id"))
-_DELETE_JOBS = delete(jobs).where(jobs.c.id.in_(bindparam("job_ids", expanding=True)))
+_DELETE_JOB = fast.Prepared(delete(jobs).where(jobs.c.id == bindparam("job_id")))
+
+
+_LOCK_JOB = fast.Prepared(
+    update(jobs)
+    .where(jobs.c.id == bindparam("job_id"))
+    .values(
+        status="locked",
+        locked_by=bindparam("locked_by"),
+        lock_expires_at=bindparam("lock_expires_at"),
+    )
+)
+#: fetch-and-lock statements by number of topics
+_ACQUIRE: dict[int, fast.Prepared] = {}
+
+
+def _acquire(topics: int) -> Any:
+    now = bindparam("now", type_=jobs.c.due_at.type)
+    return (
+        select(jobs)
+        .where(
+            jobs.c.topic.in_([bindparam(f"topic_{i}") for i in range(topics)]),
+            or_(
+                (jobs.c.status == "pending") & (jobs.c.due_at <= now),
+                (jobs.c.status == "locked") & (jobs.c.lock_expires_at <= now),
+            ),
+        )
+        .order_by(jobs.c.due_at, jobs.c.id)
+        .limit(bindparam("limit", type_=Integer))
+        .with_for_update(skip_locked=True)
+    )
 
 
 class TimerRepository:
@@ -194,19 +226,18 @@ class JobRepository:
         self._conn = conn
 
     def add(self, record: JobRecord) -> None:
-        self._conn.execute(_INSERT_JOB, values_of(record))
+        _INSERT_JOB.execute(self._conn, values_of(record))
 
     def get(self, job_id: str) -> JobRecord | None:
-        row = self._conn.execute(_GET_JOB, {"job_id": job_id}).first()
-        return from_row(JobRecord, row) if row else None
+        found = _GET_JOB.records(self._conn, {"job_id": job_id}, JobRecord)
+        return found[0] if found else None
 
     def for_instance(self, instance_id: str) -> list[JobRecord]:
         rows = self._conn.execute(_JOBS_OF_INSTANCE, {"instance_id": instance_id})
         return [from_row(JobRecord, r) for r in rows]
 
     def delete(self, job_ids: Sequence[str]) -> None:
-        if job_ids:
-            self._conn.execute(_DELETE_JOBS, {"job_ids": list(job_ids)})
+        _DELETE_JOB.execute_many(self._conn, [{"job_id": job_id} for job_id in job_ids])
 
     def change(self, job_id: str, **values: Any) -> None:
         """Update columns of one job."""
@@ -218,20 +249,18 @@ class JobRepository:
         ``FOR UPDATE SKIP LOCKED`` on PostgreSQL lets workers fetch in parallel without
         handing out a job twice.
         """
-        rows = self._conn.execute(
-            select(jobs)
-            .where(
-                jobs.c.topic.in_(list(topics)),
-                or_(
-                    (jobs.c.status == "pending") & (jobs.c.due_at <= now),
-                    (jobs.c.status == "locked") & (jobs.c.lock_expires_at <= now),
-                ),
-            )
-            .order_by(jobs.c.due_at, jobs.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        statement = _ACQUIRE.get(len(topics))
+        if statement is None:
+            statement = _ACQUIRE.setdefault(len(topics), fast.Prepared(_acquire(len(topics))))
+        params: dict[str, Any] = {f"topic_{i}": topic for i, topic in enumerate(topics)}
+        params.update(now=now, limit=limit)
+        return statement.records(self._conn, params, JobRecord)
+
+    def lock(self, job_id: str, worker_id: str, until: datetime) -> None:
+        """Mark a job locked by ``worker_id`` until ``until`` (after :meth:`acquire`)."""
+        _LOCK_JOB.execute(
+            self._conn, {"job_id": job_id, "locked_by": worker_id, "lock_expires_at": until}
         )
-        return [from_row(JobRecord, r) for r in rows]
 
     def find(
         self, *, status: str | None = None, topic: str | None = None, limit: int = 100

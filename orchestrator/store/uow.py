@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
@@ -14,6 +15,7 @@ from orchestrator.store.repos_definitions import (
     DefinitionRepository,
     DeploymentRepository,
 )
+from orchestrator.store.repos_index import IndexRepository
 from orchestrator.store.repos_ops import AuditRepository, IncidentRepository, OutboxRepository
 from orchestrator.store.repos_query import QueryRepository
 from orchestrator.store.repos_runtime import InstanceRepository, TaskRepository
@@ -25,7 +27,9 @@ class UnitOfWork:
 
     Attributes (valid inside the ``with`` block): ``blobs``, ``deployments``,
     ``definitions``, ``instances``, ``tasks``, ``timers``, ``messages``, ``jobs``,
-    ``incidents``, ``outbox``, ``audit``, ``queries`` (read-side queries).
+    ``incidents``, ``outbox``, ``audit``, ``index`` (an instance's index rows in one
+    read), ``queries`` (read-side queries). Audit and outbox rows are queued and inserted
+    together before commit, before a savepoint and before they are read back.
     """
 
     blobs: BlobRepository
@@ -39,6 +43,7 @@ class UnitOfWork:
     incidents: IncidentRepository
     outbox: OutboxRepository
     audit: AuditRepository
+    index: IndexRepository
     queries: QueryRepository
 
     def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
@@ -46,6 +51,7 @@ class UnitOfWork:
         self._read_only = read_only
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
+        self._batched: list[AuditRepository | OutboxRepository] = []
 
     def __enter__(self) -> UnitOfWork:
         conn = self._engine.connect()
@@ -53,19 +59,23 @@ class UnitOfWork:
             conn = conn.execution_options(**{READ_ONLY: True})
         self._conn = conn
         self._tx = conn.begin()
-        self.blobs = BlobRepository(conn)
-        self.deployments = DeploymentRepository(conn)
-        self.definitions = DefinitionRepository(conn)
-        self.instances = InstanceRepository(conn)
-        self.tasks = TaskRepository(conn)
-        self.timers = TimerRepository(conn)
-        self.messages = MessageRepository(conn)
-        self.jobs = JobRepository(conn)
-        self.incidents = IncidentRepository(conn)
-        self.outbox = OutboxRepository(conn)
-        self.audit = AuditRepository(conn)
-        self.queries = QueryRepository(conn)
         return self
+
+    def __getattr__(self, name: str) -> Any:
+        # Repositories are made on first use: most units of work touch three or four.
+        factory = _REPOSITORIES.get(name)
+        if factory is None or self._conn is None:
+            raise AttributeError(name)
+        repository = factory(self._conn, self)
+        if isinstance(repository, AuditRepository | OutboxRepository):
+            self._batched.append(repository)
+        setattr(self, name, repository)
+        return repository
+
+    def flush(self) -> None:
+        """Insert the audit and outbox rows queued so far (commit does this too)."""
+        for repository in self._batched:
+            repository.flush()
 
     def __exit__(
         self,
@@ -81,30 +91,59 @@ class UnitOfWork:
                 self._conn.close()
             self._conn = None
             self._tx = None
+            for name in _REPOSITORIES:
+                self.__dict__.pop(name, None)
+            self._batched = []
 
     @property
     def connection(self) -> Connection:
         """The connection of the open transaction (for tests and savepoints)."""
         if self._conn is None:
             raise RuntimeError("unit of work is not open")
+        self.flush()
         return self._conn
 
     def commit(self) -> None:
         """Commit everything written in this unit of work."""
         if self._tx is None:
             raise RuntimeError("unit of work is not open")
+        self.flush()
         self._tx.commit()
 
     def rollback(self) -> None:
         """Discard everything written in this unit of work."""
+        for repository in self._batched:
+            repository.discard()
         if self._tx is not None and self._tx.is_active:
             self._tx.rollback()
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """A nested transaction: an exception inside rolls back only this part."""
-        with self.connection.begin_nested():
-            yield
+        with self.connection.begin_nested():  # flushes the rows queued before it
+            try:
+                yield
+            except BaseException:
+                for repository in self._batched:
+                    repository.discard()  # queued inside the savepoint: rolled back too
+                raise
+
+
+_REPOSITORIES: dict[str, Callable[[Connection, UnitOfWork], Any]] = {
+    "blobs": lambda conn, _: BlobRepository(conn),
+    "deployments": lambda conn, _: DeploymentRepository(conn),
+    "definitions": lambda conn, _: DefinitionRepository(conn),
+    "instances": lambda conn, _: InstanceRepository(conn),
+    "tasks": lambda conn, _: TaskRepository(conn),
+    "timers": lambda conn, _: TimerRepository(conn),
+    "messages": lambda conn, _: MessageRepository(conn),
+    "jobs": lambda conn, _: JobRepository(conn),
+    "incidents": lambda conn, _: IncidentRepository(conn),
+    "outbox": lambda conn, _: OutboxRepository(conn),
+    "audit": lambda conn, _: AuditRepository(conn),
+    "index": lambda conn, _: IndexRepository(conn),
+    "queries": lambda conn, uow: QueryRepository(conn, before_read=uow.flush),
+}
 
 
 class Store:

@@ -137,12 +137,28 @@ class Proces:
         return self._add(Node(id, "userTask", naam, lane, attrs=attrs, extensions=ext))
 
     def extern(
-        self, id: str, naam: str, lane: str, topic: str, *, outputs: dict[str, str] | None = None
+        self,
+        id: str,
+        naam: str,
+        lane: str,
+        topic: str,
+        *,
+        inputs: dict[str, str] | None = None,
+        outputs: dict[str, str] | None = None,
     ) -> Proces:
+        """An external service task; ``inputs`` become ``camunda:inputParameter``s, the
+        adapter's input variables the process does not hold under that name."""
         attrs = f' camunda:type="external" camunda:topic={quoteattr(topic)}'
         ext = "<camunda:failedJobRetryTimeCycle>R3/PT10M</camunda:failedJobRetryTimeCycle>"
         return self._add(
-            Node(id, "serviceTask", naam, lane, attrs=attrs, extensions=ext + _outputs(outputs))
+            Node(
+                id,
+                "serviceTask",
+                naam,
+                lane,
+                attrs=attrs,
+                extensions=ext + _outputs(outputs, inputs),
+            )
         )
 
     def regel(self, id: str, naam: str, lane: str, decision: str) -> Proces:
@@ -249,12 +265,16 @@ def _timer(kind: str, value: str) -> str:
     )
 
 
-def _outputs(outputs: dict[str, str] | None) -> str:
-    if not outputs:
+def _outputs(outputs: dict[str, str] | None, inputs: dict[str, str] | None = None) -> str:
+    if not outputs and not inputs:
         return ""
     params = "".join(
+        f"<camunda:inputParameter name={quoteattr(k)}>{escape(v)}</camunda:inputParameter>"
+        for k, v in (inputs or {}).items()
+    )
+    params += "".join(
         f"<camunda:outputParameter name={quoteattr(k)}>{escape(v)}</camunda:outputParameter>"
-        for k, v in outputs.items()
+        for k, v in (outputs or {}).items()
     )
     return f"<camunda:inputOutput>{params}</camunda:inputOutput>"
 

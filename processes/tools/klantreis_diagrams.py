@@ -10,6 +10,13 @@ from __future__ import annotations
 
 from processes.tools.bpmn_model import Proces, Veld
 
+#: the benefits administration knows two besluiten; "buiten behandeling" is recorded as an
+#: afwijzing with that reason
+BESLUIT_INPUTS = {
+    "besluit": "${uitkeringsbesluit == 'toegekend' ? 'toekenning' : 'afwijzing'}",
+    "besluitReden": "${uitkeringsbesluit}",
+}
+
 KLANTGROEPEN = (
     ("Matchen", "Matchen"),
     ("Groeien", "Groeien"),
@@ -270,7 +277,13 @@ def afhandeling_uitkering() -> Proces:
         ],
     )
     p.xor("besluit_genomen", "Besluit genomen", "consulent_io")
-    p.extern("besluit_vastleggen", "Besluit vastleggen", PARTNERS, "gemeente.besluit-vastleggen")
+    p.extern(
+        "besluit_vastleggen",
+        "Besluit vastleggen",
+        PARTNERS,
+        "gemeente.besluit-vastleggen",
+        inputs=BESLUIT_INPUTS,
+    )
     p.xor("toegekend", "Uitkering toegekend?", "consulent_io")
     p.extern("betaling_opdragen", "Betaling opdragen", PARTNERS, "gemeente.betaling-opdragen")
     p.end("uitkering_loopt", "Uitkering loopt", "consulent_io")

@@ -73,12 +73,17 @@ def klantreis() -> Proces:
         "Resultaat afwijzing vastleggen",
         PARTNERS,
         "gemeente.resultaat-zetten",
+        inputs={"resultaat": "afgewezen", "resultaatToelichting": "Afgewezen aan de poort"},
     )
     p.end("reis_afgewezen", "Klantreis beëindigd (afgewezen)", "poortwachter")
     p.xor("naar_ambitiegesprek", "Naar ambitiegesprek", "intaker")
     p.roep("ambitiegesprek_voeren", "Ambitiegesprek", "intaker", "ambitiegesprek")
     p.extern(
-        "zaakstatus_traject", "Zaakstatus: traject gestart", PARTNERS, "gemeente.zaakstatus-zetten"
+        "zaakstatus_traject",
+        "Zaakstatus: traject gestart",
+        PARTNERS,
+        "gemeente.zaakstatus-zetten",
+        inputs={"mijlpaal": "ambitiegesprek", "statustoelichting": "Traject gestart"},
     )
     p.en("sporen_splitsen", "Uitkering en participatie parallel", "intaker")
     # uitkering track
@@ -137,7 +142,11 @@ def klantreis() -> Proces:
     p.xor("na_uitstroom", "Uitstroom verwerkt", "consulent_io")
     p.roep("nazorg_bieden", "Nazorg", "jobcoach", "nazorg")
     p.extern(
-        "resultaat_zetten", "Resultaat klantreis vastleggen", PARTNERS, "gemeente.resultaat-zetten"
+        "resultaat_zetten",
+        "Resultaat klantreis vastleggen",
+        PARTNERS,
+        "gemeente.resultaat-zetten",
+        inputs={"resultaat": "uitstroom_werk", "resultaatToelichting": "Klant uitgestroomd"},
     )
     p.end("uitgestroomd", "Klant uitgestroomd", "jobcoach")
 

@@ -101,7 +101,11 @@ def werkplein_aanmelding() -> Proces:
         velden=[Veld("onderneming", "Onderneming", required=True)],
     )
     p.extern(
-        "bbz_registreren", "Aanvraag Bbz registreren", PARTNERS, "gemeente.uitkering-aanvragen"
+        "bbz_registreren",
+        "Aanvraag Bbz registreren",
+        PARTNERS,
+        "gemeente.uitkering-aanvragen",
+        inputs={"uitkeringSoort": "bbz"},
     )
     p.end("bij_bbz", "Klant bij inkomensconsulent Bbz", "bbz_consulent")
     p.roep("intake", "Intake door de wisselwachter", "wisselwachter", "werkplein_intake")
@@ -114,6 +118,7 @@ def werkplein_aanmelding() -> Proces:
         "Status in KVS: beschikbaar voor werk",
         PARTNERS,
         "gemeente.zaakstatus-zetten",
+        inputs={"mijlpaal": "beschikbaar_voor_werk", "statustoelichting": "Klaar voor werk"},
     )
     p.user(
         "kandidaat_opnemen",

@@ -10,7 +10,7 @@ application); the diagram stays the same.
 from __future__ import annotations
 
 from processes.tools.bpmn_model import Proces, Veld
-from processes.tools.klantreis_diagrams import PARTNERS
+from processes.tools.klantreis_diagrams import BESLUIT_INPUTS, PARTNERS
 
 LIJNEN = (
     ("klantondersteuning", "Klantondersteuning (Centrum voor Werk)"),
@@ -123,7 +123,13 @@ def zoekperiode() -> Proces:
         ],
     )
     p.xor("besluit_genomen", "Besluit genomen", "inkomensconsulent")
-    p.extern("besluit_vastleggen", "Besluit vastleggen", PARTNERS, "gemeente.besluit-vastleggen")
+    p.extern(
+        "besluit_vastleggen",
+        "Besluit vastleggen",
+        PARTNERS,
+        "gemeente.besluit-vastleggen",
+        inputs=BESLUIT_INPUTS,
+    )
     p.xor("toegekend", "Uitkering toegekend?", "inkomensconsulent")
     p.end("geen_uitkering", "Geen uitkering", "inkomensconsulent")
     p.xor("zelfdoener", "Zelfdoener volgens de entreevragenlijst?", "inkomensconsulent")

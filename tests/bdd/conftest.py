@@ -7,12 +7,15 @@ deployed. Migrating and deploying happen once per xdist worker into a template d
 that each scenario copies, which keeps a scenario at a few hundred milliseconds.
 
 Fixtures for step modules: ``keten`` (the :class:`~tests.bdd.keten.Keten` world),
-``app``, ``klok``, ``partners``. Step libraries are imported here so every
+``app``, ``klok``, ``partners``. Partner jobs are answered by the real adapters against
+their simulators (started once per worker); ``KETENREGIE_BDD_PARTNERS=handmatig`` answers
+them by hand instead. Step libraries are imported here so every
 ``tests/bdd/test_*.py`` module sees them.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from adapters.registry import AdapterRegistry, load_adapters
 from orchestrator.application.identity import SYSTEM
 from orchestrator.bootstrap import Container, build
 from orchestrator.config import Settings
@@ -27,7 +31,8 @@ from orchestrator.domain.clock import ManualClock
 from orchestrator.engine.contract import SourceFile
 from orchestrator.engine.runner import SpiffEngine
 from tests.bdd.keten import Keten
-from tests.bdd.partners import HandmatigePartners, Partners
+from tests.bdd.partners import HandmatigePartners, Partners, SimulatorPartners
+from tests.bdd.simulators import Simulatoren
 from tests.bdd.steps_common import *  # noqa: F403 (step definitions are fixtures)
 from tests.bdd.steps_klantreis import *  # noqa: F403
 from tests.bdd.steps_werkplein import *  # noqa: F403
@@ -79,10 +84,34 @@ def app(tmp_path: Path, klok: ManualClock, _template_db: Path) -> Iterator[Conta
     container.close()
 
 
+@pytest.fixture(scope="session")
+def simulatoren() -> Iterator[Simulatoren]:
+    """The gemeente, UWV and SW-bedrijf simulators and the inbound endpoint (per worker)."""
+    running = Simulatoren()
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def adapters(simulatoren: Simulatoren) -> AdapterRegistry:
+    """The real adapter handlers, configured to talk to the simulators."""
+    return load_adapters(["gemeente", "uwv", "sw_bedrijf"], simulatoren.settings)
+
+
 @pytest.fixture
-def partners(app: Container) -> Partners:
-    """Who answers the partners' external tasks. Swap in the adapters' simulators here."""
-    return HandmatigePartners(app)
+def partners(request: pytest.FixtureRequest, app: Container) -> Iterator[Partners]:
+    """Who answers the partners' external tasks: the adapters against the simulators, or
+    by hand with ``KETENREGIE_BDD_PARTNERS=handmatig``."""
+    if os.environ.get("KETENREGIE_BDD_PARTNERS", "simulators").lower() == "handmatig":
+        yield HandmatigePartners(app)
+        return
+    simulatoren: Simulatoren = request.getfixturevalue("simulatoren")
+    registry: AdapterRegistry = request.getfixturevalue("adapters")
+    simulatoren.nieuw_scenario(app)
+    try:
+        yield SimulatorPartners(app, simulatoren, registry)
+    finally:
+        simulatoren.scenario_klaar()
 
 
 @pytest.fixture

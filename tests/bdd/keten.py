@@ -37,6 +37,9 @@ ROLLEN: dict[str, str] = {
     "medewerker kcc": "kcc",
 }
 
+#: the client's BSN when a scenario names none: a test number that passes the elfproef
+TEST_BSN = "999993653"
+
 _WAAR = {"ja", "waar", "true", "wel"}
 _ONWAAR = {"nee", "onwaar", "false", "niet", "geen"}
 _LIDWOORD = re.compile(r"^(de|het|een)\s+", re.IGNORECASE)
@@ -138,9 +141,14 @@ class Keten:
     def start(
         self, proces: str, dossier: str, variabelen: Mapping[str, Any] | None = None
     ) -> InstanceView:
-        """Start ``proces`` for ``dossier`` and make it the scenario's current dossier."""
+        """Start ``proces`` for ``dossier`` and make it the scenario's current dossier.
+
+        The client's ``bsn`` is a start variable (the partners' adapters need it), the
+        test number :data:`TEST_BSN` unless the scenario gives one.
+        """
+        variables = {"bsn": TEST_BSN, **(variabelen or {})}
         view = self.app.instances.start(
-            proces, actor=SYSTEM, business_key=dossier, variables=dict(variabelen or {})
+            proces, actor=SYSTEM, business_key=dossier, variables=variables
         )
         self.dossier = dossier
         self.instanties[dossier] = view.id
@@ -238,8 +246,14 @@ class Keten:
     def bericht(
         self, naam: str, dossier: str | None = None, variabelen: Mapping[str, Any] | None = None
     ) -> str:
-        """Correlate message ``naam`` to the dossier; returns the outcome."""
+        """Message ``naam`` arrives for the dossier; returns the outcome.
+
+        A partner that reports back itself (the simulators: SW-indicatie, terugmelding)
+        sends it through the inbound endpoint; anything else is correlated here.
+        """
         key = dossier or self.dossier
+        if self.partners.meld_terug(naam, key, variabelen or {}):
+            return "correlated"
         return self.app.messages.correlate(naam, business_key=key, variables=variabelen).outcome
 
     # ---------------------------------------------------------------- partners

@@ -1,10 +1,14 @@
 """Ketenpartners in BDD scenarios: who answers the external tasks (jobs) of the diagrams.
 
 A scenario says what a partner does ("UWV bevestigt de registratie als werkzoekende"); the
-:class:`Partners` port decides how that happens. :class:`HandmatigePartners` plays the
-partner by hand (fetch-and-lock the job, complete it with the scenario's answer). When the
-adapters' simulators land, a class with the same two methods that runs the simulator
-handlers replaces it in the ``partners`` fixture (tests/bdd/conftest.py); the steps stay.
+:class:`Partners` port decides how that happens:
+
+- :class:`SimulatorPartners` (the default) runs the real adapter handler of the topic
+  against the partner's simulator, through the application's job use cases, and lets the
+  simulator report asynchronous outcomes back through the inbound endpoint;
+- :class:`HandmatigePartners` plays the partner by hand (fetch-and-lock the job, complete
+  it with the scenario's answer). ``KETENREGIE_BDD_PARTNERS=handmatig`` runs every scenario
+  this way (tests/bdd/conftest.py).
 """
 
 from __future__ import annotations
@@ -13,8 +17,15 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, Protocol
 
+import httpx
+
+from adapters.registry import AdapterRegistry
+from orchestrator.application.job_results import ResultOutcome
 from orchestrator.application.views import JobView
 from orchestrator.bootstrap import Container
+from orchestrator.messaging.results import parse_result
+from orchestrator.messaging.worker import handle_job
+from tests.bdd.simulators import Simulatoren
 
 #: partner name as written in a step -> topic prefix of its adapters
 PARTNER_TOPICS: dict[str, str] = {
@@ -48,6 +59,12 @@ class Partners(Protocol):
 
     def weiger(self, topic: str, business_key: str | None, code: str, melding: str = "") -> JobView:
         """Report a business error (BPMN error ``code``) for the job of ``topic``."""
+        ...
+
+    def meld_terug(
+        self, bericht: str, business_key: str | None, variabelen: Mapping[str, Any]
+    ) -> bool:
+        """Let the partner send message ``bericht`` itself; False: the step correlates it."""
         ...
 
 
@@ -85,3 +102,172 @@ class HandmatigePartners:
         job = self._job(topic, business_key)
         self._app.jobs.bpmn_error(job.id, self.WORKER, code, melding)
         return job
+
+    def meld_terug(
+        self, bericht: str, business_key: str | None, variabelen: Mapping[str, Any]
+    ) -> bool:
+        return False
+
+
+#: jobs whose diagram does not give the adapter the input it needs (adapters/README.md):
+#: answered by hand, element id -> why. Each is a modelling question for the process owner.
+HANDMATIG: dict[str, str] = {
+    "beeindiging_vastleggen": (
+        "klantreis: gemeente.besluit-vastleggen records a beëindiging, but the benefits "
+        "administration only knows toekenning/afwijzing of an aanvraag (a second besluit is "
+        "refused) and a bestaande klant has no aanvraagId"
+    ),
+    "betaling_opdragen": (
+        "afhandeling_uitkering: gemeente.betaling-opdragen lacks betalingBedrag and "
+        "betalingPeriode (nobody records an amount)"
+    ),
+    "maatregel_vastleggen": (
+        "handhaving: gemeente.besluit-vastleggen records a maatregel: no aanvraagId in the "
+        "participation track, no besluit the administration knows"
+    ),
+    "arrangement_vastleggen": (
+        "werkgeversservicepunt: gemeente.besluit-vastleggen for an arrangement: an employer's "
+        "dossier has no aanvraagId and no besluit"
+    ),
+    "detachering_aanbieden": "nazorg: sw-bedrijf.detachering-aanbieden lacks werkgever",
+    "aanvraag_vervalt": (
+        "zoekperiode: gemeente.resultaat-zetten lacks zaakUrl (the zoekperiode registers no "
+        "zaak) and a resultaat for 'aanvraag vervalt'"
+    ),
+}
+
+
+class SimulatorPartners(HandmatigePartners):
+    """Every partner job runs the REAL adapter handler against the partner's simulator.
+
+    The job is fetched and locked through the application's job use cases, handled by
+    :func:`orchestrator.messaging.worker.handle_job` (the adapter worker's own function:
+    input model, handler, BusinessError/RetryableError/PermanentError mapping) and its
+    result applied with :meth:`JobService.apply_result` after
+    :func:`orchestrator.messaging.results.parse_result`, as the results consumer does.
+    Refusals come from the simulator's state or fault injection; asynchronous outcomes
+    (SW-indicatie, terugmelding) are sent by the simulator as CloudEvents to the inbound
+    endpoint. Jobs in :data:`HANDMATIG` are answered by hand (listed in ``handmatig``).
+    """
+
+    WORKER = "bdd-simulator"
+
+    def __init__(self, app: Container, simulatoren: Simulatoren, registry: AdapterRegistry):
+        super().__init__(app)
+        self._sim = simulatoren
+        self._registry = registry
+        #: element ids this scenario answered by hand (see HANDMATIG)
+        self.handmatig: list[str] = []
+        #: what the adapter worker function reported for the last job
+        self.laatste_resultaat: dict[str, Any] = {}
+
+    def _run(self, job: JobView) -> ResultOutcome:
+        """Handle ``job`` as an adapter worker would and apply the result."""
+        attempt = job.attempts + 1
+        body = {
+            "job_id": job.id,
+            "topic": job.topic,
+            "instance_id": job.instance_id,
+            "business_key": self._instance_key(job),
+            "element_id": job.element_id,
+            "variables": job.variables,
+        }
+        result = handle_job(self._registry, body, {"attempt": attempt})
+        result["worker_id"] = self.WORKER
+        self.laatste_resultaat = result
+        return self._app.jobs.apply_result(parse_result(result, f"bdd:{job.id}:{attempt}"))
+
+    def voer_uit(
+        self, topic: str, business_key: str | None, antwoord: Mapping[str, Any] | None = None
+    ) -> JobView:
+        job = self._job(topic, business_key)
+        if job.element_id in HANDMATIG:
+            self.handmatig.append(job.element_id)
+            self._app.jobs.complete(job.id, self.WORKER, dict(antwoord or {}))
+            return job
+        if antwoord:
+            raise AssertionError(
+                f"{topic}: met de simulators antwoordt de partner zelf; zet de toestand "
+                "van de simulator in plaats van een antwoord (of KETENREGIE_BDD_PARTNERS=handmatig)"
+            )
+        outcome = self._run(job)
+        result = self.laatste_resultaat
+        if outcome != "applied" or result["outcome"] != "completed":
+            raise AssertionError(
+                f"{topic} via de simulator: {result['outcome']} "
+                f"{result.get('error_code') or ''} {result.get('error_message', '')} ({outcome})"
+            )
+        return job
+
+    def weiger(self, topic: str, business_key: str | None, code: str, melding: str = "") -> JobView:
+        job = self._job(topic, business_key)
+        if job.element_id in HANDMATIG:
+            self.handmatig.append(job.element_id)
+            self._app.jobs.bpmn_error(job.id, self.WORKER, code, melding)
+            return job
+        self._weigering(topic, code, job.variables)
+        self._run(job)
+        result = self.laatste_resultaat
+        if result.get("error_code") != code:
+            raise AssertionError(f"{topic}: de simulator weigerde niet met {code}: {result}")
+        return job
+
+    def _weigering(self, topic: str, code: str, variabelen: Mapping[str, Any]) -> None:
+        """Make the simulator refuse the next request of ``topic`` with ``code``."""
+        partner = topic.split(".", 1)[0]
+        server = self._sim.server(partner)
+        if partner == "uwv" and code in UWV_WEIGERINGEN:
+            server.control.set_faults(soap_fault=UWV_WEIGERINGEN[code], times=1)
+            return
+        state = server.state
+        aanvraag = getattr(state, "uitkeringen", None) and state.uitkeringen.aanvragen.get(
+            str(variabelen.get("aanvraagId"))
+        )
+        if code == "GEEN_PLEK_BESCHIKBAAR":
+            state.capaciteit[str(variabelen.get("sector"))] = 0
+        elif code == "AANVRAAG_ONBEKEND" and partner == "gemeente":
+            state.uitkeringen.aanvragen.pop(str(variabelen.get("aanvraagId")), None)
+        elif code == "BESLUIT_AL_VASTGELEGD" and aanvraag:
+            aanvraag["besluit"] = {"besluit": "toekenning"}
+        elif code == "GEEN_TOEKENNING" and aanvraag:
+            aanvraag["status"] = "afgewezen"
+        else:
+            raise AssertionError(f"de simulator van {partner} kan niet weigeren met {code}")
+
+    def meld_terug(
+        self, bericht: str, business_key: str | None, variabelen: Mapping[str, Any]
+    ) -> bool:
+        """SW-indicatie and terugmelding: the simulator decides the dossier's open request
+        and sends the CloudEvent to the inbound endpoint, which correlates it."""
+        if bericht not in TERUGMELDINGEN or business_key is None:
+            return False
+        partner, pad = TERUGMELDINGEN[bericht]
+        server = self._sim.server(partner)
+        state = server.state
+        open_ = state.sw_aanvragen if partner == "uwv" else state.opdrachten
+        ids = [
+            i
+            for i, v in open_.items()
+            if v["dossier"] == business_key and v["status"] == "in_behandeling"
+        ]
+        if not ids:
+            raise AssertionError(
+                f"{bericht}: {partner} heeft geen open verzoek voor {business_key}"
+            )
+        if bericht == "sw-indicatie-besluit":
+            body: dict[str, Any] = {"indicatie": bool(variabelen.get("swIndicatie"))}
+        else:
+            body = {k: str(variabelen[k]) for k in ("uitkomst", "advies") if k in variabelen}
+        answer = httpx.post(f"{server.url}{pad}{ids[-1]}", json=body, timeout=10.0)
+        assert answer.json().get("afgeleverd") is True, answer.text
+        return True
+
+
+#: BPMN error code -> the SOAP fault code the UWV simulator answers with
+UWV_WEIGERINGEN = {"PERSOON_ONBEKEND": "PersoonOnbekend", "BSN_ONGELDIG": "BsnOngeldig"}
+
+#: message -> (partner, its control path that decides a request and reports back)
+TERUGMELDINGEN: dict[str, tuple[str, str]] = {
+    "sw-indicatie-besluit": ("uwv", "/_sw-indicatie/"),
+    "terugmelding-sw-bedrijf": ("sw-bedrijf", "/_terugmelden/"),
+}

@@ -198,10 +198,7 @@ def geen_opdracht_klaar(keten: Keten, topic: str) -> None:
 def variabele_is(keten: Keten, variabele: str, verwacht: str) -> None:
     """A process variable has the expected value (ja/nee and numbers are typed)."""
     variabelen = keten.variabelen()
-    assert variabele in variabelen, (
-        f"'{variabele}' is niet vastgelegd; wel: {sorted(variabelen)} (wat een deelproces "
-        "(call activity) vastlegt, is zichtbaar zodra die fase klaar is)"
-    )
+    assert variabele in variabelen, f"'{variabele}' is niet vastgelegd; wel: {sorted(variabelen)}"
     assert variabelen[variabele] == waarde(verwacht), variabelen[variabele]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from orchestrator.cli.demo_data import FormFiller
+from orchestrator.cli.demo_data import TEXTS, FormFiller, called_processes, valid_bsn
+from orchestrator.cli.demo_seed import plan
 from orchestrator.scheduler.loop import SchedulerLoop
 from tests.integration.cli.conftest import aanvraag, met_termijn, write
 
@@ -13,55 +14,82 @@ from tests.integration.cli.conftest import aanvraag, met_termijn, write
 def test_demo_seeds_an_empty_database_once(cli, tmp_path):
     folder = tmp_path / "bpmn"
     write(folder, aanvraag(), met_termijn("P14D"))
-    first = cli("demo", "--processes", folder, "--no-serve", "--json")
+    args = ("demo", "--processes", folder, "--no-serve", "--no-simulators", "--journeys", "8")
+    first = cli(*args, "--json")
     assert first.exit_code == 0
     summary = first.json()
     assert [d["key"] for d in summary["definitions"]] == ["aanvraag", "termijn"]
-    assert summary["seeded"]["started"] == 8 and summary["seeded"]["failures"] == []
-    where = {(i["process"], i["element"]): i["count"] for i in summary["instances"]}
-    # journey n completes n tasks: the instances spread over the diagram
-    assert where[("aanvraag", "beoordelen")] == 1
-    assert where[("aanvraag", "afronden")] == 1
-    assert where[("aanvraag", "(completed)")] == 2
-    assert summary["openTasksPerGroup"]["poortwachter"] >= 2
+    seeded = summary["seeded"]
+    assert seeded["started"] == 8 and seeded["failures"] == []
+    assert seeded["per_process"] == {"aanvraag": 4, "termijn": 4}
+    assert seeded["incident"] is None  # only the klantreis has the deliberate incident
+    assert summary["openTasksPerGroup"]["poortwachter"] >= 1
+    assert summary["pendingTimers"] >= 1 and summary["dueTimers"] == 0
     keys = {i["business_key"] for i in cli("instances", "--limit", "50", "--json").json()}
     assert keys == {f"DEMO-{n:04d}" for n in range(1, 9)}
+    assert (tmp_path / "data" / "users.toml").exists()
 
-    second = cli("demo", "--processes", folder, "--no-serve")
+    second = cli(*args)
     assert second.exit_code == 0
     assert "present already (not seeded again)" in second.stdout
     assert len(cli("instances", "--limit", "50", "--json").json()) == 8
 
-    reset = cli("demo", "--processes", folder, "--no-serve", "--reset", "--json").json()
+    reset = cli(*args, "--reset", "--json").json()
     assert reset["seeded"]["started"] == 8
 
 
 def test_demo_with_an_empty_folder_skips_cleanly(cli, tmp_path):
     empty = tmp_path / "leeg"
     empty.mkdir()
-    result = cli("demo", "--processes", empty, "--no-serve")
+    result = cli("demo", "--processes", empty, "--no-serve", "--no-simulators")
     assert result.exit_code == 0
     assert "nothing deployed" in result.stderr
     assert "no processes deployed, nothing to seed" in result.stdout
 
 
-def test_form_filler_derives_values_from_field_types():
+def test_form_filler_follows_the_domain_and_the_field_types():
     form = {
         "fields": [
+            {
+                "id": "klantgroep",
+                "type": "enum",
+                "enum_values": [["Matchen", "M"], ["Zorgen", "Z"]],
+            },
             {"id": "soort", "type": "enum", "enum_values": [["snel", "Snel"], ["x", "X"]]},
-            {"id": "ok", "type": "boolean"},
-            {"id": "nogmaals", "type": "boolean"},
-            {"id": "aantal", "type": "long"},
+            {"id": "broodnood", "type": "boolean"},
+            {"id": "onbekend", "type": "boolean", "default": "true"},
+            {"id": "leeftijd", "type": "long"},
             {"id": "op", "type": "date"},
+            {"id": "afwijsreden", "type": "string"},
             {"id": "tekst", "type": "string"},
             {"id": "vast", "type": "string", "readonly": True},
         ]
     }
-    values = FormFiller(date(2026, 1, 5), seed=1).values(form)
-    assert values["soort"] == "snel" and (values["ok"], values["nogmaals"]) == (True, False)
-    assert 1 <= values["aantal"] <= 5 and values["op"] == "2026-01-05"
-    assert values["tekst"] == "demo" and "vast" not in values
+    filler = FormFiller(date(2026, 1, 5), seed=1)
+    values = filler.values(form)
+    assert values["klantgroep"] in ("Matchen", "Zorgen") and values["soort"] in ("snel", "x")
+    assert isinstance(values["broodnood"], bool) and isinstance(values["onbekend"], bool)
+    assert 18 <= values["leeftijd"] <= 64 and values["op"] > "2026-01-05"
+    assert values["afwijsreden"] in TEXTS["afwijsreden"] and values["tekst"] == "demo"
+    assert "vast" not in values
     assert FormFiller(date(2026, 1, 5), seed=1).values(form) == values  # reproducible
+    many = [filler.values(form) for _ in range(200)]
+    assert {v["klantgroep"] for v in many} == {"Matchen", "Zorgen"}
+    assert 0 < sum(v["broodnood"] for v in many) < 60  # rare, but it happens
+
+
+def test_helpers_find_top_level_journeys_and_valid_bsns():
+    import random
+
+    from orchestrator.domain.bsn import is_valid_bsn
+
+    source = '<bpmn:callActivity id="a" calledElement="ambitiegesprek" />'
+    assert called_processes(source) == {"ambitiegesprek"}
+    assert called_processes('<x calledElement="${dynamisch}" />') == set()
+    rng = random.Random(3)
+    assert all(is_valid_bsn(valid_bsn(rng)) for _ in range(50))
+    order = plan(["klantreis", "werkgeversservicepunt", "werkplein_aanmelding", "zoekperiode"], 20)
+    assert order.count("klantreis") == 10 and order.count("werkgeversservicepunt") == 2
 
 
 class _Fakes:

@@ -150,6 +150,11 @@ def test_serve_once_fires_a_due_timer(deployed):
     time.sleep(1.1)  # the real clock: the PT1S boundary timer becomes due
     result = cli("serve", "--once", "--json")
     assert result.exit_code == 0
-    assert result.json() == {"timers_fired": 1, "messages_purged": 0, "failed": False}
+    assert result.json() == {
+        "timers_fired": 1,
+        "messages_purged": 0,
+        "outbox_purged": 0,
+        "failed": False,
+    }
     assert cli("instance", instance_id, "--json").json()["instance"]["status"] == "completed"
     assert "timers fired: 0" in cli("serve", "--once").stdout

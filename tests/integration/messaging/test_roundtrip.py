@@ -186,3 +186,22 @@ def test_publisher_restart_and_republish_complete_each_job_once(harness_factory)
         trail = [a.action for a in h.app.audit.for_instance(instance_id)]
         assert trail.count("job.completed") == 1
     assert len(partner.done) == 3
+
+
+def test_a_job_answered_before_publication_is_not_sent_to_the_partner(harness_factory):
+    # e.g. answered through the polling API (or by the demo seeder) while no publisher ran
+    partner = Partner()
+    h = harness_factory(registry_for(partner))
+    h.deploy(diagram())
+    instance_id = h.start("rekenen", business_key="DOS-1", variables={"getal": 4})
+    [job] = h.app.jobs.fetch_and_lock(TOPIC, "poller", max_jobs=1)
+    h.app.jobs.complete(job.id, "poller", {"verdubbeld": 8})
+    assert h.status(instance_id) == "completed"
+
+    def drained() -> bool:
+        with h.app.store.uow(read_only=True) as uow:
+            return uow.outbox.due(h.app.clock.now(), 10) == []
+
+    with h.runtime():
+        wait_for(drained, what="outbox drained")
+    assert sum(partner.calls.values()) == 0

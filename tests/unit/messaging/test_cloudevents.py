@@ -73,3 +73,19 @@ def test_build_refuses_a_bsn_in_dataref():
 def test_invalid_oin():
     with pytest.raises(ValueError):
         cloudevents.source_for("123")
+
+
+def test_a_uuid_id_with_nine_elfproef_digits_is_published():
+    # A generated UUID may hold nine digits in a row that pass the elfproef by chance;
+    # refusing it would silently drop the event.
+    event_id = f"0f1e2d3c-4b5a-4a69-8877-a{BSN}bc"
+    assert cloudevents.looks_like_bsn(event_id)
+    event = cloudevents.build(
+        event_id=event_id,
+        event="task.created",
+        oin=OIN,
+        time="2026-01-02T03:04:05Z",
+        data={},
+        instance_id="i-1",
+    )
+    assert event["id"] == event_id

@@ -1,0 +1,56 @@
+"""``ketenregie demo --no-serve`` seeds a living Werkplein on the embedded default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+from orchestrator.cli.demo_seed import INCIDENT_KEY
+
+TOP_LEVEL = {"klantreis", "werkplein_aanmelding", "werkgeversservicepunt", "zoekperiode"}
+CLI = [sys.executable, "-c", "from orchestrator.cli import main; main()"]
+
+
+def test_demo_seeds_every_journey_with_tasks_timers_and_one_incident(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KETENREGIE_")}
+    began = time.monotonic()
+    run = subprocess.run(
+        [*CLI, "demo", "--data-dir", str(tmp_path), "--no-serve", "--journeys", "40", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    seconds = time.monotonic() - began
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Traceback" not in run.stdout + run.stderr
+    assert seconds < 60
+    summary = json.loads(run.stdout)
+
+    seeded = summary["seeded"]
+    assert seeded["failures"] == []
+    assert set(seeded["per_process"]) == TOP_LEVEL
+    assert INCIDENT_KEY in seeded["incident"]
+    processes = {i["process"] for i in summary["instances"]}
+    assert processes == TOP_LEVEL  # sub-diagrams run inside their journeys
+    assert len(summary["openTasksPerGroup"]) >= 8
+    assert summary["pendingTimers"] >= 1
+    assert summary["openIncidents"] == 1
+    tokens = {u["token"] for u in summary["users"]}
+    assert "poortwachter-demo" in tokens
+    assert (tmp_path / "users.toml").read_text().count("[[users]]") == len(tokens)
+
+    again = subprocess.run(
+        [*CLI, "demo", "--data-dir", str(tmp_path), "--no-serve", "--no-simulators"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert "present already (not seeded again)" in again.stdout
