@@ -1,4 +1,4 @@
-"""Validate requests against the VNG Zaken API 1.5.1 OpenAPI document (../shared/specs).
+"""Validate requests against the VNG Zaken API 1.5.1 OpenAPI document (a copy in tests/fixtures/specs).
 
 OpenAPI 3.0 schemas are not quite JSON Schema; for *requests* we convert them:
 ``nullable`` becomes a union with null, ``readOnly`` properties are dropped from
@@ -22,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC = Path(__file__).resolve().parents[4] / "shared" / "specs" / "zaken-api-openapi.yaml"
+SPEC = Path(__file__).resolve().parents[2] / "fixtures" / "specs" / "zaken-api-openapi.yaml"
 BASE = "/zaken/api/v1"
 _URN = "urn:vng:zaken-api:1.5.1"
 

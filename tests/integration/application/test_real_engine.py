@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
-
 from orchestrator.application.identity import SYSTEM
 from orchestrator.bootstrap import build
 from orchestrator.config import Settings
+from orchestrator.engine import runner
 from orchestrator.engine.contract import SourceFile
-
-runner = pytest.importorskip("orchestrator.engine.runner")
-bpmn = pytest.importorskip("tests.support.bpmn")
+from tests.support import bpmn
 
 
 def _diagram() -> SourceFile:
