@@ -6,8 +6,11 @@ threads in this process on keep-alive connections. Two phases on fresh tasks:
 
 1. saturation: ``clients`` closed-loop clients complete tasks as fast as they can;
    the rate is ``http_per_s``.
-2. latency: an open loop sends completions at 70% of that rate; ``http_p95_ms`` is the
-   95th percentile of their latencies (time from send to response).
+2. latency: an open loop sends completions at 70% of that rate, at fixed intervals;
+   ``http_p95_ms`` is the 95th percentile of their latencies from send to response, and
+   ``http_p95_sched_ms`` from the moment each request was *due* to be sent to its
+   response (so a request that had to wait for a free connection, because the server
+   stalled, counts its wait: no coordinated omission). The target applies to the latter.
 
     .venv/bin/python -m bench.http            # standalone; prints one JSON line
 """
@@ -39,6 +42,7 @@ class HttpResult:
     per_s: float
     p95_ms: float
     p50_ms: float
+    p95_sched_ms: float
     offered_per_s: float
     completions: int
 
@@ -157,11 +161,16 @@ def _saturate(port: int, task_ids: list[str], clients: int) -> tuple[float, list
     return len(task_ids) / (time.perf_counter() - started), latencies
 
 
-def _open_loop(port: int, task_ids: list[str], rate: float, workers: int) -> list[float]:
-    """Send one completion every 1/rate seconds (spread over ``workers`` connections)."""
+def _open_loop(
+    port: int, task_ids: list[str], rate: float, workers: int
+) -> tuple[list[float], list[float]]:
+    """Send one completion every 1/rate seconds (spread over ``workers`` connections).
+
+    Returns the latencies from send and from the moment each request was due."""
     lock = threading.Lock()
     next_slot = [0]
     latencies: list[float] = []
+    since_due: list[float] = []
     start = time.perf_counter() + 0.05
 
     def work() -> None:
@@ -173,12 +182,15 @@ def _open_loop(port: int, task_ids: list[str], rate: float, workers: int) -> lis
                     next_slot[0] += 1
                 if slot >= len(task_ids):
                     return
-                delay = start + slot / rate - time.perf_counter()
+                due = start + slot / rate
+                delay = due - time.perf_counter()
                 if delay > 0:
                     time.sleep(delay)
                 elapsed = client.complete(task_ids[slot], slot % 10)
+                late = time.perf_counter() - due
                 with lock:
                     latencies.append(elapsed)
+                    since_due.append(late)
         finally:
             client.close()
 
@@ -187,7 +199,7 @@ def _open_loop(port: int, task_ids: list[str], rate: float, workers: int) -> lis
         t.start()
     for t in threads:
         t.join()
-    return latencies
+    return latencies, since_due
 
 
 def _free_port() -> int:
@@ -228,7 +240,9 @@ def run(saturate_tasks: int = 1500, latency_tasks: int = 1000, clients: int = 8)
             _saturate(port, task_ids[:warm], clients)  # warm-up: caches, connections
             rate, _ = _saturate(port, task_ids[warm : warm + saturate_tasks], clients)
             offered = rate * LOAD_SHARE
-            latencies = _open_loop(port, task_ids[warm + saturate_tasks :], offered, clients * 2)
+            latencies, since_due = _open_loop(
+                port, task_ids[warm + saturate_tasks :], offered, clients * 4
+            )
         finally:
             process.terminate()
             process.wait(30)
@@ -236,6 +250,7 @@ def run(saturate_tasks: int = 1500, latency_tasks: int = 1000, clients: int = 8)
         per_s=rate,
         p95_ms=_percentile(latencies, 95) * 1000,
         p50_ms=_percentile(latencies, 50) * 1000,
+        p95_sched_ms=_percentile(since_due, 95) * 1000,
         offered_per_s=offered,
         completions=saturate_tasks + len(latencies),
     )
@@ -248,10 +263,11 @@ def figures(result: HttpResult, bare_per_s: float) -> dict[str, float | bool]:
         "http_per_s": round(result.per_s, 1),
         "http_p95_ms": round(result.p95_ms, 2),
         "http_p50_ms": round(result.p50_ms, 2),
+        "http_p95_sched_ms": round(result.p95_sched_ms, 2),
         "http_offered_per_s": round(result.offered_per_s, 1),
         "http_ratio": round(ratio, 3),
         "http_ratio_ok": ratio >= TARGET_RATIO,
-        "http_p95_ok": result.p95_ms <= TARGET_P95_MS,
+        "http_p95_ok": result.p95_sched_ms <= TARGET_P95_MS,
     }
 
 

@@ -95,3 +95,20 @@ Functionaliteit: Klantreis werk en inkomen
     En staat de taak "Ondersteunen met wijkbijeenkomsten" niet open
     Als er 2 jaar verstreken zijn
     Dan staat de taak "Rechtmatigheidsonderzoek uitvoeren" niet open
+
+  Scenario: Bestaande klant stroomt uit, maar de gemeente kent geen lopende uitkering meer
+    Gegeven een bestaande klant komt voor herbeoordeling met dossier "DOS-4"
+    En de consulent IO de taak "Driegesprek herbeoordeling voorbereiden" heeft afgerond
+    En het ambitiegesprek is gevoerd met klantgroep "Groeien"
+    En er 14 dagen verstreken zijn
+    En de kick-off is geweest
+    En de werkcoach de taak "Plan van aanpak met werkcoach" heeft afgerond met:
+      | Afspraken plan van aanpak | werkfit traject |
+    Als de werkcoach de taak "Coachen en ontwikkelen naar werk" afrondt met:
+      | Uitkomst | Geplaatst |
+    En de consulent IO de taak "Uitkering beëindigen (uitstroom)" afrondt
+    En de gemeente de opdracht "besluit-vastleggen" weigert met code "GEEN_TOEKENNING"
+    Dan staat de taak "Gegevens controleren: geen lopende uitkering" in de werkvoorraad van de consulent IO
+    Als de consulent IO de taak "Gegevens controleren: geen lopende uitkering" afrondt met:
+      | Bevinding | uitkering liep al af na een eerdere herbeoordeling |
+    Dan staat de taak "Nazorggesprek na plaatsing" in de werkvoorraad van de werkcoach

@@ -7,7 +7,9 @@ Functionaliteit: Handhaving bij verzuim (afspraak is afspraak)
 
   Achtergrond:
     Gegeven de klant is ingedeeld in klantgroep "Groeien"
-    En er 14 dagen verstreken zijn
+    En er 7 dagen verstreken zijn
+    En de uitkering is toegekend
+    En er 7 dagen verstreken zijn
 
   Scenario: Eerste keer niet op de kick-off: oproep zonder sanctie
     Als de trainer de taak "Kick-off bijeenkomst per klantgroep" afrondt met:
@@ -69,3 +71,23 @@ Functionaliteit: Handhaving bij verzuim (afspraak is afspraak)
     En de consulent IO de taak "Voortgangsgesprek voeren" afrondt met:
       | Klant aanwezig | nee |
     Dan staat de taak "Verzuim vastleggen" in de werkvoorraad van de handhavingsspecialist
+
+  Scenario: Maatregel geweigerd: de gemeente kent geen lopende uitkering meer
+    Gegeven de trainer de taak "Kick-off bijeenkomst per klantgroep" heeft afgerond met:
+      | Klant aanwezig | nee |
+    En de handhavingsspecialist de taak "Verzuim vastleggen" heeft afgerond
+    En de handhavingsspecialist de taak "Oproep zonder sanctie versturen" heeft afgerond
+    En de trainer de taak "Opnieuw uitnodigen voor kick-off" heeft afgerond
+    Als de trainer de taak "Kick-off bijeenkomst per klantgroep" afrondt met:
+      | Klant aanwezig | nee |
+    En de handhavingsspecialist de taak "Verzuim vastleggen" afrondt
+    En de handhavingsspecialist de taak "Omgekeerde toets: gevolgen van een maatregel wegen" afrondt met:
+      | Gevolgen van een maatregel | Geen bijzondere gevolgen |
+    En de handhavingsspecialist de taak "Maatregel opleggen" afrondt met:
+      | Verlaging (procent) | 20 |
+    En de gemeente de opdracht "besluit-vastleggen" weigert met code "GEEN_TOEKENNING"
+    Dan staat de taak "Gegevens controleren: maatregel zonder lopende uitkering" in de werkvoorraad van de handhavingsspecialist
+    Als de handhavingsspecialist de taak "Gegevens controleren: maatregel zonder lopende uitkering" afrondt met:
+      | Bevinding | uitkering is per 1 januari beëindigd |
+    Dan staat de taak "Opnieuw uitnodigen voor kick-off" in de werkvoorraad van de trainer
+    En is "controleBevinding" vastgelegd als "uitkering is per 1 januari beëindigd"

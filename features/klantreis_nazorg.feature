@@ -15,8 +15,9 @@ Functionaliteit: Plaatsing, uitstroom en nazorg
 
   Scenario: Plaatsing op beschut werk: detachering via het SW-bedrijf en jobcoaching
     Als de werkcoach de taak "Coachen en ontwikkelen naar werk" afrondt met:
-      | Uitkomst       | Geplaatst    |
-      | Plaatsingsvorm | Beschut werk |
+      | Uitkomst                  | Geplaatst            |
+      | Plaatsingsvorm            | Beschut werk         |
+      | Werkgever (bij plaatsing) | Kwekerij De Lier     |
     Dan staat de taak "Uitkering beëindigen (uitstroom)" in de werkvoorraad van de consulent IO
     Als de consulent IO de taak "Uitkering beëindigen (uitstroom)" afrondt
     En de gemeente de opdracht "besluit-vastleggen" uitvoert

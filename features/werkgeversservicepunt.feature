@@ -31,6 +31,7 @@ Functionaliteit: Werkgeversservicepunt: vacaturevulling
   Scenario: Plaatsing met loonkostensubsidie en het belletje naar de werkgever na twee weken
     Gegeven een werkgever uit de branche "Tuinbouw" meldt zich met dossier "WG-3"
     En de werkgever het vacatureprofiel heeft ondertekend
+    En de klant van dossier "WP-25" heeft een lopende uitkering bij de gemeente
     Als de klantmanager de taak "Kandidaat voordragen op het profiel" afrondt met:
       | Dossier van de kandidaat | WP-25              |
       | Arrangement              | Loonkostensubsidie |

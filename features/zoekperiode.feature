@@ -73,8 +73,8 @@ Functionaliteit: Zoekperiode en entreevragenlijst (variant Groningen)
     En de gemeente de opdracht "uitkering-aanvragen" heeft uitgevoerd
     Als er 12 dagen verstreken zijn
     En het bericht "werk-gevonden" binnenkomt
-    Dan staat er een opdracht "gemeente.resultaat-zetten" klaar
-    Als de gemeente de opdracht "resultaat-zetten" uitvoert
+    Dan staat er een opdracht "gemeente.besluit-vastleggen" klaar
+    Als de gemeente de opdracht "besluit-vastleggen" uitvoert
     Dan is het dossier afgerond
     Als er 4 weken verstreken zijn
     Dan staan er geen taken open

@@ -19,6 +19,8 @@ from orchestrator.config import GemeenteSettings
 __all__ = ["UitkeringenClient", "ZaakRegistratie", "ZakenClient"]
 
 PARTNER = "gemeente"
+#: a besluit on an aanvraag, or a later one on the lopende uitkering
+Besluit = Literal["toekenning", "afwijzing", "beeindiging", "maatregel", "arrangement"]
 
 
 class UitkeringenClient:
@@ -66,16 +68,26 @@ class UitkeringenClient:
         self,
         aanvraag_id: str,
         *,
-        besluit: Literal["toekenning", "afwijzing"],
+        besluit: Besluit,
         reden: str,
         bedrag_per_maand: Decimal | None,
         idempotency_key: str,
+        verlaging_procent: int | None = None,
     ) -> dict[str, Any]:
-        """Record the decision on an aanvraag; the besluit (``id``, ``besluit``)."""
+        """Record a besluit on an aanvraag (toekenning/afwijzing) or on its lopende uitkering
+        (beeindiging, maatregel, arrangement); the besluit (``id``, ``besluit``)."""
         body: dict[str, Any] = {"besluit": besluit, "reden": reden}
         if bedrag_per_maand is not None:
             body["bedragPerMaand"] = str(bedrag_per_maand)
+        if verlaging_procent is not None:
+            body["verlagingProcent"] = verlaging_procent
         return self._post(f"aanvragen/{aanvraag_id}/besluit", body, idempotency_key)
+
+    def lopende_uitkering(self, *, bsn: str | None, dossier: str | None) -> dict[str, Any]:
+        """The client's lopende (granted) uitkering, found by BSN or dossier (in the body)."""
+        body = {k: v for k, v in (("bsn", bsn), ("dossier", dossier)) if v}
+        response = self._http.request("POST", "aanvragen/_zoek", json=body, ok=(200,))
+        return self._http.json(response)
 
     def voorschot_betalen(
         self, *, dossier: str, bedrag: Decimal, idempotency_key: str

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from adapters.common.jobs import BsnVariable, business_key, partner_errors
-from adapters.gemeente.client import UitkeringenClient, ZakenClient
+from adapters.gemeente.client import Besluit, UitkeringenClient, ZakenClient
 from adapters.registry import AdapterRegistry, JobContext, JobInput, JobOutput, PermanentError
 from orchestrator.config import Settings
 
@@ -76,10 +76,26 @@ class UitkeringAanvragenOut(JobOutput):
 
 
 class BesluitVastleggenIn(JobInput):
-    aanvraagId: str
-    besluit: Literal["toekenning", "afwijzing"]
+    """A besluit on an aanvraag (``toekenning``/``afwijzing``: needs ``aanvraagId``) or on the
+    client's lopende uitkering (``beeindiging``, ``maatregel``, ``arrangement``): the
+    ``aanvraagId`` when the process holds it, else found by ``klantDossier`` (e.g. the
+    kandidaat an employer takes on), else by the client's ``bsn``."""
+
+    aanvraagId: str | None = None
+    besluit: Besluit
     besluitReden: str = ""
     bedragPerMaand: Decimal | None = None
+    verlagingProcent: Annotated[int, Field(ge=0, le=100)] | None = None
+    bsn: BsnVariable | None = None
+    klantDossier: str | None = None
+
+    @model_validator(mode="after")
+    def _uitkering_bekend(self) -> BesluitVastleggenIn:
+        if self.besluit in ("toekenning", "afwijzing") and not self.aanvraagId:
+            raise ValueError(f"a {self.besluit} needs aanvraagId")
+        if not (self.aanvraagId or self.bsn or self.klantDossier):
+            raise ValueError(f"a {self.besluit} needs aanvraagId, bsn or klantDossier")
+        return self
 
 
 class BesluitVastleggenOut(JobOutput):
@@ -171,11 +187,17 @@ def register(registry: AdapterRegistry, settings: Settings) -> None:
     @registry.topic("gemeente.besluit-vastleggen")
     def besluit_vastleggen(ctx: JobContext, data: BesluitVastleggenIn) -> BesluitVastleggenOut:
         with partner_errors(UITKERING_FOUTEN):
+            aanvraag_id = data.aanvraagId or str(
+                uitkeringen.lopende_uitkering(
+                    bsn=None if data.klantDossier else data.bsn, dossier=data.klantDossier
+                )["id"]
+            )
             besluit = uitkeringen.besluit_vastleggen(
-                data.aanvraagId,
+                aanvraag_id,
                 besluit=data.besluit,
                 reden=data.besluitReden,
                 bedrag_per_maand=data.bedragPerMaand,
+                verlaging_procent=data.verlagingProcent,
                 idempotency_key=ctx.idempotency_key,
             )
         return BesluitVastleggenOut(besluitId=str(besluit["id"]), besluit=str(besluit["besluit"]))

@@ -8,8 +8,9 @@ outbox publisher, in-process workers) until SIGINT/SIGTERM.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import make_url
@@ -17,21 +18,23 @@ from sqlalchemy import make_url
 from orchestrator import services
 from orchestrator.cli import output
 from orchestrator.cli.demo_data import DEMO_ACTOR
+from orchestrator.cli.demo_pace import window_days
 from orchestrator.cli.demo_partners import (
-    DemoUser,
     demo_users,
     start_simulators,
     stop_simulators,
     write_users_file,
 )
 from orchestrator.cli.demo_seed import DEFAULT_JOURNEYS, SeedResult, seed_journeys
+from orchestrator.cli.demo_summary import journeys_per_phase, render_summary, summary_json
 from orchestrator.cli.deploy import SUFFIXES, collect_sources, render_report, report_json
 from orchestrator.cli.options import JsonOption
 from orchestrator.cli.output import InputError
-from orchestrator.cli.queries import Overview, overview
+from orchestrator.cli.queries import overview
 from orchestrator.cli.serve import IntervalOption, serve_options
 from orchestrator.cli.state import state_of
 from orchestrator.config import Settings
+from orchestrator.domain.clock import ManualClock
 from orchestrator.domain.errors import DeploymentRefused
 
 if TYPE_CHECKING:
@@ -79,81 +82,6 @@ def deploy_folder(app: Container, folder: Path) -> tuple[DeployReport | None, di
         raise typer.Exit(int(code)) from None
 
 
-def summary_json(
-    report: DeployReport | None,
-    paths: dict[str, str],
-    seeded: SeedResult | None,
-    view: Overview,
-    users: list[DemoUser],
-) -> dict[str, Any]:
-    """The ``--json`` document of the demo."""
-    return {
-        "deploy": report_json(report, paths) if report else None,
-        "seeded": seeded,
-        "definitions": [
-            {"key": key, "version": version, "name": name}
-            for key, version, name in view.definitions
-        ],
-        "instances": [
-            {"process": process, "element": element, "count": count}
-            for (process, element), count in sorted(view.instances_per_element.items())
-        ],
-        "openTasksPerGroup": dict(sorted(view.tasks_per_group.items())),
-        "openTasksPerOrganisation": dict(sorted(view.tasks_per_organisation.items())),
-        "pendingTimers": view.pending_timers,
-        "dueTimers": view.due_timers,
-        "nextTimerAt": view.next_timer,
-        "openIncidents": view.open_incidents,
-        "users": [{"id": u.user_id, "role": u.role, "token": u.token} for u in users],
-    }
-
-
-def render_summary(seeded: SeedResult | None, view: Overview, users: list[DemoUser]) -> None:
-    """The demo summary, for humans."""
-    if seeded is None and not view.definitions:
-        output.emit("demo data: no processes deployed, nothing to seed")
-    elif seeded is None:
-        output.emit("demo data: present already (not seeded again)")
-    else:
-        per_process = ", ".join(f"{k} {n}" for k, n in sorted(seeded.per_process.items()))
-        output.emit(
-            f"demo data: {seeded.started} journeys ({per_process}) in {seeded.seconds:g} s; "
-            f"{seeded.tasks_completed} tasks completed, {seeded.jobs_answered} partner jobs "
-            f"answered, {seeded.messages_correlated} messages delivered"
-        )
-        if seeded.incident:
-            output.emit(f"  the one deliberate incident: {seeded.incident}")
-        for where, missing in sorted(seeded.answered_by_hand.items()):
-            output.emit(
-                f"  answered without the partner: {where} (the diagram passes no "
-                f"{', '.join(missing)})"
-            )
-        for failure in seeded.failures:
-            output.emit(f"  stopped early: {failure}")
-    output.emit("\ndeployed processes:")
-    for key, version, name in view.definitions:
-        output.emit(f"  {key} v{version}  {name or ''}".rstrip())
-    output.emit("\ninstances per process and element:")
-    rows = [(p, e, n) for (p, e), n in sorted(view.instances_per_element.items())]
-    output.emit(output.table(("PROCESS", "ELEMENT", "INSTANCES"), rows))
-    output.emit("\nopen tasks per group:")
-    output.emit(output.table(("GROUP", "TASKS"), sorted(view.tasks_per_group.items())))
-    output.emit("\nopen tasks per organisation:")
-    output.emit(
-        output.table(("ORGANISATION", "TASKS"), sorted(view.tasks_per_organisation.items()))
-    )
-    output.emit(
-        f"\ntimers pending: {view.pending_timers} (due now: {view.due_timers}, next at "
-        f"{output.when(view.next_timer)} UTC)   open incidents: {view.open_incidents}"
-    )
-    if users:
-        output.emit(
-            "\ndemo users (bearer token = <role>-demo): "
-            + ", ".join(u.token for u in users[:4])
-            + ", ..."
-        )
-
-
 def demo(
     ctx: typer.Context,
     data_dir: Annotated[
@@ -168,6 +96,15 @@ def demo(
     journeys: Annotated[
         int, typer.Option("--journeys", min=0, help="Journeys to seed into an empty database.")
     ] = DEFAULT_JOURNEYS,
+    days: Annotated[
+        int | None,
+        typer.Option(
+            "--days",
+            min=1,
+            help="Days of history to seed (default: ~18 months for 300 journeys, "
+            "proportionally fewer for fewer journeys).",
+        ),
+    ] = None,
     no_simulators: Annotated[
         bool, typer.Option("--no-simulators", help="Do not start the partner simulators.")
     ] = False,
@@ -189,7 +126,8 @@ def demo(
         simulators, settings = start_simulators(settings)
     settings = services.with_callback(settings, host, port)
     try:
-        _run(settings, processes or default_processes_dir(), journeys, simulators, as_json)
+        folder = processes or default_processes_dir()
+        _run(settings, folder, (journeys, days), simulators, as_json)
         if not no_serve:
             output.configure_logging(debug=state.debug, verbose=True)
             options = serve_options(
@@ -209,33 +147,68 @@ def demo(
 def _run(
     settings: Settings,
     folder: Path,
-    journeys: int,
+    amount: tuple[int, int | None],
     simulators: list[SimulatorServer],
     as_json: bool,
 ) -> None:
-    from adapters.registry import load_adapters
     from orchestrator.bootstrap import build_default
 
     app = build_default(settings)
     try:
-        report, paths = deploy_folder(app, folder)
-        if report is None:
-            output.note(f"no diagrams in {folder}: nothing deployed")
-        seeded = None
-        if not app.instances.find(limit=1) and app.deployments.latest_processes():
-            partners = load_adapters(services.ALL_ADAPTERS, settings) if simulators else None
-            seeded = seed_journeys(app, journeys=journeys, partners=partners)
+        empty = not app.instances.find(limit=1)
+        if not empty:
+            report, paths = deploy_folder(app, folder)
+    finally:
+        app.close()
+    seeded = None
+    if empty:
+        report, paths, seeded = _seed(settings, folder, amount, simulators)
+    if report is None:
+        output.note(f"no diagrams in {folder}: nothing deployed")
+    app = build_default(settings)  # the system clock again, as serve runs
+    try:
         view = overview(app)
-        users = demo_users(settings)
-        assert settings.users_file is not None  # noqa: S101 - defaulted by Settings
-        if not write_users_file(settings.users_file, users):
-            users = []
-        if as_json:
-            output.emit_json(summary_json(report, paths, seeded, view, users))
-        else:
-            if report is not None:
-                render_report(report, paths)
-            render_summary(seeded, view, users)
+        phases = journeys_per_phase(app)
+    finally:
+        app.close()
+    users = demo_users(settings)
+    assert settings.users_file is not None  # noqa: S101 - defaulted by Settings
+    if not write_users_file(settings.users_file, users):
+        users = []
+    if as_json:
+        document = {"deploy": report_json(report, paths) if report else None}
+        output.emit_json(document | summary_json(seeded, view, phases, users))
+    else:
+        if report is not None:
+            render_report(report, paths)
+        render_summary(seeded, view, phases, users)
+
+
+def _seed(
+    settings: Settings,
+    folder: Path,
+    amount: tuple[int, int | None],
+    simulators: list[SimulatorServer],
+) -> tuple[DeployReport | None, dict[str, str], SeedResult | None]:
+    """Deploy and seed an empty database on a clock that starts the window before now.
+
+    The diagrams are deployed at the start of the window, the journeys start after it and
+    are replayed up to now (see :mod:`.demo_seed`); the seeding container is closed after.
+    """
+    from adapters.registry import load_adapters
+    from orchestrator.bootstrap import build_default
+
+    journeys, days = amount
+    now = datetime.now(UTC)
+    clock = ManualClock(now - timedelta(days=window_days(journeys, days)))
+    app = build_default(settings, clock=clock)
+    try:
+        report, paths = deploy_folder(app, folder)
+        if not app.deployments.latest_processes():
+            return report, paths, None
+        partners = load_adapters(services.ALL_ADAPTERS, settings) if simulators else None
+        seeded = seed_journeys(app, clock, until=now, journeys=journeys, partners=partners)
+        return report, paths, seeded
     finally:
         app.close()
 

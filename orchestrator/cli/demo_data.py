@@ -174,12 +174,12 @@ class FormFiller:
     """Plausible values for every writable field of a task form.
 
     Args:
-        today: the date that date fields are counted from.
+        today: the date that date fields are counted from (the seeder moves it along).
         seed: seed of the random choices.
     """
 
     def __init__(self, today: date, seed: int = DEMO_SEED) -> None:
-        self._today = today
+        self.today = today
         self.random = random.Random(seed)  # noqa: S311 - demo data, not security
 
     def values(self, form: Mapping[str, Any]) -> dict[str, Any]:
@@ -224,7 +224,7 @@ class FormFiller:
         return round(self.random.uniform(low, high), 1)
 
     def _date(self, name: str, spec: Mapping[str, Any]) -> Any:
-        return (self._today + timedelta(days=self.random.randint(*DAYS_AHEAD))).isoformat()
+        return (self.today + timedelta(days=self.random.randint(*DAYS_AHEAD))).isoformat()
 
     def _text(self, name: str, spec: Mapping[str, Any]) -> Any:
         if name in TEXTS:

@@ -213,6 +213,23 @@ class Proces:
             Node(id, "boundaryEvent", naam, host.lane, attrs=attrs, body=body, attached_to=op)
         )
 
+    def grens_fout(self, id: str, naam: str, op: str, *, code: str) -> Proces:
+        """An error boundary event on ``op`` catching the partner's BPMN error ``code``
+        (a business refusal, adapters/README.md)."""
+        host = self.nodes[op]
+        body = f'<bpmn:errorEventDefinition errorRef="{self._error(code)}" />'
+        return self._add(
+            Node(
+                id,
+                "boundaryEvent",
+                naam,
+                host.lane,
+                attrs=f' attachedToRef="{op}"',
+                body=body,
+                attached_to=op,
+            )
+        )
+
     def grens_timer(
         self,
         id: str,

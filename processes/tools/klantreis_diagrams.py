@@ -231,6 +231,29 @@ def afhandeling_uitkering() -> Proces:
     p.extern(
         "ww_gegevens_opvragen", "WW-gegevens opvragen (UWV)", PARTNERS, "uwv.ww-uitkering-opvragen"
     )
+    # UWV does not know the person: the consulent checks identity and BSN with the client
+    p.grens_fout(
+        "uwv_kent_klant_niet",
+        "UWV kent de klant niet",
+        "werkzoekende_registreren",
+        code="PERSOON_ONBEKEND",
+    )
+    p.grens_fout(
+        "ww_persoon_onbekend",
+        "UWV kent de klant niet",
+        "ww_gegevens_opvragen",
+        code="PERSOON_ONBEKEND",
+    )
+    p.xor("uwv_weigert", "UWV kent de klant niet", "consulent_io")
+    p.user(
+        "gegevens_controleren",
+        "Gegevens controleren: UWV kent de klant niet",
+        "consulent_io",
+        velden=[
+            Veld("controleBevinding", "Bevinding (identiteit, BSN, inschrijving)", required=True)
+        ],
+    )
+    p.xor("uwv_afgehandeld", "UWV-gegevens afgehandeld", "consulent_io")
     p.extern(
         "aanvraag_registreren",
         "Aanvraag uitkering registreren",
@@ -273,7 +296,9 @@ def afhandeling_uitkering() -> Proces:
                 "enum",
                 required=True,
                 waarden=(("toegekend", "Toegekend"), ("afgewezen", "Afgewezen")),
-            )
+            ),
+            Veld("bedragPerMaand", "Bedrag per maand in euro (bij toekenning)", "long"),
+            Veld("betalingPeriode", "Eerste betaalperiode JJJJ-MM (bij toekenning)"),
         ],
     )
     p.xor("besluit_genomen", "Besluit genomen", "consulent_io")
@@ -285,12 +310,32 @@ def afhandeling_uitkering() -> Proces:
         inputs=BESLUIT_INPUTS,
     )
     p.xor("toegekend", "Uitkering toegekend?", "consulent_io")
-    p.extern("betaling_opdragen", "Betaling opdragen", PARTNERS, "gemeente.betaling-opdragen")
+    p.extern(
+        "betaling_opdragen",
+        "Betaling opdragen",
+        PARTNERS,
+        "gemeente.betaling-opdragen",
+        inputs={"betalingBedrag": "${bedragPerMaand}"},
+    )
+    p.grens_fout(
+        "betaling_geweigerd", "Geen toekenning bekend", "betaling_opdragen", code="GEEN_TOEKENNING"
+    )
+    p.user(
+        "betaling_controleren",
+        "Gegevens controleren: betaling geweigerd",
+        "consulent_io",
+        velden=[Veld("controleBevinding", "Bevinding", required=True)],
+    )
+    p.end("betaling_uitgezocht", "Betaling uitgezocht", "consulent_io")
     p.end("uitkering_loopt", "Uitkering loopt", "consulent_io")
     p.end("geen_uitkering", "Geen uitkering", "consulent_io")
 
     p.keten("afhandeling_gestart", "week_later", "werkzoekende_registreren", "ww_gegevens_opvragen")
-    p.keten("ww_gegevens_opvragen", "aanvraag_registreren", "stukken_binnen", "stukken_beoordelen")
+    p.keten("ww_gegevens_opvragen", "uwv_afgehandeld", "aanvraag_registreren", "stukken_binnen")
+    p.keten("stukken_binnen", "stukken_beoordelen")
+    p.pijl("uwv_kent_klant_niet", "uwv_weigert")
+    p.pijl("ww_persoon_onbekend", "uwv_weigert")
+    p.keten("uwv_weigert", "gegevens_controleren", "uwv_afgehandeld")
     p.keten("stukken_beoordelen", "stukken_compleet")
     p.pijl("stukken_compleet", "besluit_nemen", "ja", "${stukkenCompleet}")
     p.pijl("stukken_compleet", "hersteltermijn_geven", "nee")
@@ -304,4 +349,5 @@ def afhandeling_uitkering() -> Proces:
     p.pijl("toegekend", "betaling_opdragen", "ja", "${uitkeringsbesluit == 'toegekend'}")
     p.pijl("toegekend", "geen_uitkering", "nee").standaard("toegekend", "geen_uitkering")
     p.keten("betaling_opdragen", "uitkering_loopt")
+    p.keten("betaling_geweigerd", "betaling_controleren", "betaling_uitgezocht")
     return p

@@ -25,6 +25,7 @@ RESULTAAT = [
             ("beschut_werk", "Beschut werk"),
         ),
     ),
+    Veld("werkgever", "Werkgever (bij plaatsing)"),
     Veld("klantgroep", "Nieuwe klantgroep (bij wissel)", "enum", waarden=KLANTGROEPEN),
 ]
 
@@ -136,8 +137,25 @@ def klantreis() -> Proces:
     # uitstroom and nazorg
     p.xor("uitkering_lopend", "Uitkering lopend?", "consulent_io")
     p.user("uitkering_beeindigen", "Uitkering beëindigen (uitstroom)", "consulent_io")
+    # a besluit on the lopende uitkering: by aanvraagId (new client) or bsn (bestaande klant)
     p.extern(
-        "beeindiging_vastleggen", "Beëindiging vastleggen", PARTNERS, "gemeente.besluit-vastleggen"
+        "beeindiging_vastleggen",
+        "Beëindiging vastleggen",
+        PARTNERS,
+        "gemeente.besluit-vastleggen",
+        inputs={"besluit": "beeindiging", "besluitReden": "Uitstroom naar werk"},
+    )
+    p.grens_fout(
+        "geen_lopende_uitkering",
+        "Geen lopende uitkering",
+        "beeindiging_vastleggen",
+        code="GEEN_TOEKENNING",
+    )
+    p.user(
+        "uitkering_controleren",
+        "Gegevens controleren: geen lopende uitkering",
+        "consulent_io",
+        velden=[Veld("controleBevinding", "Bevinding", required=True)],
     )
     p.xor("na_uitstroom", "Uitstroom verwerkt", "consulent_io")
     p.roep("nazorg_bieden", "Nazorg", "jobcoach", "nazorg")
@@ -194,6 +212,7 @@ def klantreis() -> Proces:
     )
     p.pijl("uitkering_lopend", "na_uitstroom", "nee").standaard("uitkering_lopend", "na_uitstroom")
     p.keten("uitkering_beeindigen", "beeindiging_vastleggen", "na_uitstroom")
+    p.keten("geen_lopende_uitkering", "uitkering_controleren", "na_uitstroom")
     p.keten("na_uitstroom", "nazorg_bieden", "resultaat_zetten", "uitgestroomd")
     return p
 
@@ -412,13 +431,31 @@ def handhaving() -> Proces:
         velden=[Veld("verlagingProcent", "Verlaging (procent)", "long", required=True)],
     )
     p.xor("sanctie_gekozen", "Sanctie gekozen", "handhaving")
+    # a besluit on the client's lopende uitkering, found by bsn (verlagingProcent if any)
     p.extern(
         "maatregel_vastleggen",
         "Besluit maatregel vastleggen",
         PARTNERS,
         "gemeente.besluit-vastleggen",
+        inputs={
+            "besluit": "maatregel",
+            "besluitReden": "${alternatieveSanctie ? gekozenAlternatief : 'Herhaald verzuim'}",
+        },
+    )
+    p.grens_fout(
+        "maatregel_geweigerd",
+        "Geen lopende uitkering",
+        "maatregel_vastleggen",
+        code="GEEN_TOEKENNING",
+    )
+    p.user(
+        "maatregel_controleren",
+        "Gegevens controleren: maatregel zonder lopende uitkering",
+        "handhaving",
+        velden=[Veld("controleBevinding", "Bevinding", required=True)],
     )
     p.end("maatregel_genomen", "Maatregel genomen", "handhaving")
+    p.end("maatregel_vervallen", "Maatregel niet opgelegd", "handhaving")
     p.keten("afspraak_gemist", "verzuim_vastleggen", "eerste_verzuim")
     p.pijl("eerste_verzuim", "oproep_zonder_sanctie", "ja", "${verzuimen == 1}")
     p.pijl("eerste_verzuim", "omgekeerde_toets", "nee").standaard(
@@ -431,6 +468,7 @@ def handhaving() -> Proces:
     p.standaard("alternatief_passend", "maatregel_opleggen")
     p.keten("alternatieve_sanctie_vastleggen", "sanctie_gekozen")
     p.keten("maatregel_opleggen", "sanctie_gekozen", "maatregel_vastleggen", "maatregel_genomen")
+    p.keten("maatregel_geweigerd", "maatregel_controleren", "maatregel_vervallen")
     return p
 
 

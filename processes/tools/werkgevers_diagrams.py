@@ -114,11 +114,17 @@ def werkgeversservicepunt() -> Proces:
         "klantmanager",
         velden=[Veld("arrangementAfspraken", "Afspraken over het arrangement", required=True)],
     )
+    # a besluit on the kandidaat's lopende uitkering, found by the kandidaat's dossier
     p.extern(
         "arrangement_vastleggen",
         "Besluit arrangement vastleggen",
         PARTNERS,
         "gemeente.besluit-vastleggen",
+        inputs={
+            "besluit": "arrangement",
+            "besluitReden": "${arrangement}: ${arrangementAfspraken}",
+            "klantDossier": "${kandidaat}",
+        },
     )
     p.xor("arrangement_geregeld", "Arrangement geregeld", "klantmanager")
     p.user(

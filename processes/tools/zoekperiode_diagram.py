@@ -74,11 +74,17 @@ def zoekperiode() -> Proces:
     )
     p.end("entreevragenlijst_ontvangen", "Entreevragenlijst ontvangen", "klant")
     p.xor("al_aangevraagd", "Aanvraag al geregistreerd?", "klant")
+    # the aanvraag lapses: recorded on the aanvraag as an afwijzing with that reason (the
+    # benefits administration's two besluiten, as 'buiten behandeling' in BESLUIT_INPUTS)
     p.extern(
         "aanvraag_vervalt",
-        "Resultaat vastleggen: aanvraag vervalt",
+        "Aanvraag laten vervallen (besluit vastleggen)",
         PARTNERS,
-        "gemeente.resultaat-zetten",
+        "gemeente.besluit-vastleggen",
+        inputs={
+            "besluit": "afwijzing",
+            "besluitReden": "Vervallen: werk of opleiding gevonden in de zoekperiode",
+        },
     )
     p.xor("werk_gevonden", "Werk of opleiding gevonden", "klant")
     p.end("uitgestroomd", "Werk of opleiding gevonden", "klant")

@@ -67,6 +67,10 @@ class Partners(Protocol):
         """Let the partner send message ``bericht`` itself; False: the step correlates it."""
         ...
 
+    def lopende_uitkering(self, dossier: str, bsn: str) -> None:
+        """The gemeente already pays the client of ``dossier`` an uitkering (from before)."""
+        ...
+
 
 class HandmatigePartners:
     """Plays every partner by hand through the job API (fetch and lock, then complete)."""
@@ -108,33 +112,13 @@ class HandmatigePartners:
     ) -> bool:
         return False
 
+    def lopende_uitkering(self, dossier: str, bsn: str) -> None:
+        return None  # played by hand: the partner's answer is the scenario's
+
 
 #: jobs whose diagram does not give the adapter the input it needs (adapters/README.md):
-#: answered by hand, element id -> why. Each is a modelling question for the process owner.
-HANDMATIG: dict[str, str] = {
-    "beeindiging_vastleggen": (
-        "klantreis: gemeente.besluit-vastleggen records a beëindiging, but the benefits "
-        "administration only knows toekenning/afwijzing of an aanvraag (a second besluit is "
-        "refused) and a bestaande klant has no aanvraagId"
-    ),
-    "betaling_opdragen": (
-        "afhandeling_uitkering: gemeente.betaling-opdragen lacks betalingBedrag and "
-        "betalingPeriode (nobody records an amount)"
-    ),
-    "maatregel_vastleggen": (
-        "handhaving: gemeente.besluit-vastleggen records a maatregel: no aanvraagId in the "
-        "participation track, no besluit the administration knows"
-    ),
-    "arrangement_vastleggen": (
-        "werkgeversservicepunt: gemeente.besluit-vastleggen for an arrangement: an employer's "
-        "dossier has no aanvraagId and no besluit"
-    ),
-    "detachering_aanbieden": "nazorg: sw-bedrijf.detachering-aanbieden lacks werkgever",
-    "aanvraag_vervalt": (
-        "zoekperiode: gemeente.resultaat-zetten lacks zaakUrl (the zoekperiode registers no "
-        "zaak) and a resultaat for 'aanvraag vervalt'"
-    ),
-}
+#: answered by hand, element id -> why. Empty: every partner step of the diagrams is fed.
+HANDMATIG: dict[str, str] = {}
 
 
 class SimulatorPartners(HandmatigePartners):
@@ -220,8 +204,11 @@ class SimulatorPartners(HandmatigePartners):
             server.control.set_faults(soap_fault=UWV_WEIGERINGEN[code], times=1)
             return
         state = server.state
-        aanvraag = getattr(state, "uitkeringen", None) and state.uitkeringen.aanvragen.get(
-            str(variabelen.get("aanvraagId"))
+        aanvraag = partner == "gemeente" and (
+            state.uitkeringen.aanvragen.get(str(variabelen.get("aanvraagId")))
+            or state.uitkeringen.zoek_lopende(
+                bsn=variabelen.get("bsn"), dossier=variabelen.get("klantDossier")
+            )
         )
         if code == "GEEN_PLEK_BESCHIKBAAR":
             state.capaciteit[str(variabelen.get("sector"))] = 0
@@ -229,10 +216,18 @@ class SimulatorPartners(HandmatigePartners):
             state.uitkeringen.aanvragen.pop(str(variabelen.get("aanvraagId")), None)
         elif code == "BESLUIT_AL_VASTGELEGD" and aanvraag:
             aanvraag["besluit"] = {"besluit": "toekenning"}
-        elif code == "GEEN_TOEKENNING" and aanvraag:
-            aanvraag["status"] = "afgewezen"
+        elif code == "GEEN_TOEKENNING" and partner == "gemeente":
+            # the aanvraag was not granted, or the lopende uitkering has ended meanwhile
+            # (none at all: the gemeente refuses by itself)
+            if aanvraag:
+                ended = not topic.endswith("betaling-opdragen")
+                aanvraag["status"] = "beeindigd" if ended else "afgewezen"
         else:
             raise AssertionError(f"de simulator van {partner} kan niet weigeren met {code}")
+
+    def lopende_uitkering(self, dossier: str, bsn: str) -> None:
+        """Register a running uitkering of ``bsn`` / ``dossier`` in the gemeente simulator."""
+        self._sim.server("gemeente").state.uitkeringen.lopende_uitkering(bsn=bsn, dossier=dossier)
 
     def meld_terug(
         self, bericht: str, business_key: str | None, variabelen: Mapping[str, Any]

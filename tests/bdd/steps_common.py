@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from pytest_bdd import given, parsers, then, when
 
-from tests.bdd.keten import Keten, tabel, waarde
+from tests.bdd.keten import TEST_BSN, Keten, tabel, waarde
 from tests.bdd.partners import topic_prefix
 
 # ------------------------------------------------------------------ dossiers
@@ -167,6 +167,16 @@ def opdracht_uitgevoerd_met(
 ) -> None:
     """A partner system does its task and answers with the table's variables."""
     keten.partner_doet(_topic(partner, topic), {k: waarde(v) for k, v in tabel(datatable).items()})
+
+
+_LOPEND = r'de klant van dossier "(?P<dossier>[^"]+)" (?:heeft|krijgt) een lopende uitkering bij de gemeente'
+
+
+@given(parsers.re(_LOPEND))
+@when(parsers.re(_LOPEND))
+def lopende_uitkering(keten: Keten, dossier: str) -> None:
+    """The gemeente already pays the client of ``dossier`` an uitkering (from before)."""
+    keten.partners.lopende_uitkering(dossier, TEST_BSN)
 
 
 _WEIGERT = r'(?P<partner>.+?) de opdracht "(?P<topic>[^"]+)" weigert met code "(?P<code>[^"]+)"'

@@ -36,8 +36,10 @@ def nieuwe_klant_meldt_zich(keten: Keten, dossier: str) -> None:
 
 @given(parsers.re(r'een bestaande klant komt voor herbeoordeling met dossier "(?P<dossier>[^"]+)"'))
 def bestaande_klant(keten: Keten, dossier: str) -> None:
-    """Start the klantreis of an existing client: straight to the ambitiegesprek."""
+    """Start the klantreis of an existing client: straight to the ambitiegesprek. The
+    gemeente already pays the client an uitkering (found by BSN when it ends)."""
     _melding(keten, dossier, bestaand=True)
+    keten.partners.lopende_uitkering(dossier, keten.variabelen()["bsn"])
 
 
 @given("de poortwachter ziet geen reden voor afwijzing")
@@ -87,7 +89,11 @@ def uitkering_toegekend(keten: Keten) -> None:
     """The uitkering track runs to a granted benefit (the week's wait must have passed)."""
     keten.alle_opdrachten_uitvoeren()
     keten.rond_af("Gesprek consulent: stukken beoordelen", "consulent IO")
-    keten.rond_af("Besluit op de aanvraag", "consulent IO", {"uitkeringsbesluit": "toegekend"})
+    keten.rond_af(
+        "Besluit op de aanvraag",
+        "consulent IO",
+        {"uitkeringsbesluit": "toegekend", "bedragPerMaand": "1400", "betalingPeriode": "2026-01"},
+    )
     keten.alle_opdrachten_uitvoeren()
 
 

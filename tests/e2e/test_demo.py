@@ -1,4 +1,11 @@
-"""``ketenregie demo --no-serve`` seeds a living Werkplein on the embedded default."""
+"""``ketenregie demo --no-serve`` seeds a living Werkplein on the embedded default.
+
+Seeding replays journeys that began in the past on a manual clock up to now: the 7- and
+14-day klantreis timers have fired, so the trainer and the werkcoach have work, journeys
+are spread over the phases, later timers are pending and exactly one incident is open.
+80 journeys (about five months of a steady inflow) cover ten roles on any day; with 40 it
+depends on where the weekends fall.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 from orchestrator.cli.demo_seed import INCIDENT_KEY
 
@@ -18,7 +26,7 @@ def test_demo_seeds_every_journey_with_tasks_timers_and_one_incident(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KETENREGIE_")}
     began = time.monotonic()
     run = subprocess.run(
-        [*CLI, "demo", "--data-dir", str(tmp_path), "--no-serve", "--journeys", "40", "--json"],
+        [*CLI, "demo", "--data-dir", str(tmp_path), "--no-serve", "--journeys", "80", "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -37,8 +45,15 @@ def test_demo_seeds_every_journey_with_tasks_timers_and_one_incident(tmp_path):
     assert INCIDENT_KEY in seeded["incident"]
     processes = {i["process"] for i in summary["instances"]}
     assert processes == TOP_LEVEL  # sub-diagrams run inside their journeys
-    assert len(summary["openTasksPerGroup"]) >= 8
-    assert summary["pendingTimers"] >= 1
+    assert seeded["timers_fired"] > 0 and seeded["since"] < seeded["until"]
+    groups = summary["openTasksPerGroup"]
+    assert len(groups) >= 10, groups
+    assert {"werkcoach", "trainer"} & set(groups), groups
+    klantreis = summary["journeysPerPhase"]["klantreis"]
+    beyond_melding = {p for p in klantreis if not p.startswith(("melding", "("))}
+    assert len(beyond_melding) >= 3, klantreis
+    assert summary["pendingTimers"] >= 1 and summary["dueTimers"] == 0
+    assert summary["nextTimerAt"] > datetime.now(UTC).isoformat()[:10]
     assert summary["openIncidents"] == 1
     tokens = {u["token"] for u in summary["users"]}
     assert "poortwachter-demo" in tokens

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.registry import BusinessError, RetryableError
+from adapters.registry import BusinessError, PermanentError, RetryableError
 from tests.integration.adapters.conftest import BSN, HANG, Runner
 
 
@@ -83,3 +83,43 @@ def test_partner_trouble_is_retryable(runner: Runner, servers, faults):
         runner.run("gemeente.uitkering-aanvragen", {"bsn": BSN}, job_id="job-a")
     assert runner.run("gemeente.uitkering-aanvragen", {"bsn": BSN}, job_id="job-a")["aanvraagId"]
     assert len(servers["gemeente"].state.uitkeringen.aanvragen) == 1
+
+
+def test_later_besluiten_on_the_lopende_uitkering(runner: Runner, servers):
+    """Beëindiging, maatregel and arrangement are besluiten on a running uitkering, found by
+    aanvraagId, BSN or dossier; without one the gemeente refuses with GEEN_TOEKENNING."""
+    state = servers["gemeente"].state.uitkeringen
+    with pytest.raises(BusinessError) as geen:
+        runner.run("gemeente.besluit-vastleggen", {"bsn": BSN, "besluit": "maatregel"})
+    assert geen.value.code == "GEEN_TOEKENNING"
+    lopend = state.lopende_uitkering(bsn=BSN, dossier="DOS-OUD")
+    maatregel = runner.run(
+        "gemeente.besluit-vastleggen",
+        {"bsn": BSN, "besluit": "maatregel", "verlagingProcent": 20, "besluitReden": "verzuim"},
+    )
+    assert maatregel["besluit"] == "maatregel"
+    arrangement = runner.run(
+        "gemeente.besluit-vastleggen", {"klantDossier": "DOS-OUD", "besluit": "arrangement"}
+    )
+    assert arrangement["besluit"] == "arrangement"
+    runner.run("gemeente.besluit-vastleggen", {"aanvraagId": lopend, "besluit": "beeindiging"})
+    aanvraag = state.aanvragen[lopend]
+    assert aanvraag["status"] == "beeindigd"
+    assert [b["besluit"] for b in aanvraag["vervolgbesluiten"]] == [
+        "maatregel",
+        "arrangement",
+        "beeindiging",
+    ]
+    assert aanvraag["vervolgbesluiten"][0]["verlagingProcent"] == 20
+    with pytest.raises(BusinessError) as beeindigd:
+        runner.run("gemeente.besluit-vastleggen", {"aanvraagId": lopend, "besluit": "maatregel"})
+    assert beeindigd.value.code == "GEEN_TOEKENNING"
+    verzoeken = [r for r in servers["gemeente"].control.requests if r.path.endswith("/_zoek")]
+    assert verzoeken and all(BSN not in r.url for r in verzoeken)
+
+
+def test_a_besluit_names_its_uitkering(runner: Runner):
+    with pytest.raises(PermanentError):
+        runner.run("gemeente.besluit-vastleggen", {"besluit": "toekenning", "bsn": BSN})
+    with pytest.raises(PermanentError):
+        runner.run("gemeente.besluit-vastleggen", {"besluit": "beeindiging"})
