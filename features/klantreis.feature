@@ -3,6 +3,7 @@ Functionaliteit: Klantreis werk en inkomen
   Een klant die zich meldt, doorloopt de klantreis van Deventer "Inzet op maat":
   melding en poortwachter, ambitiegesprek, afhandeling uitkering parallel aan de kick-off
   en de ondersteuning in de klantgroep, tot plaatsing, uitstroom en nazorg.
+  Diagram: processes/bpmn/klantreis.bpmn
 
   Scenario: Matchen: snel geplaatst, uitkering beëindigd, geen jobcoaching nodig
     Gegeven een nieuwe klant meldt zich aan de balie met dossier "DOS-1"

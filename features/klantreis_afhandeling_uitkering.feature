@@ -4,6 +4,7 @@ Functionaliteit: Afhandeling uitkering, parallel aan het participatietraject
   Inkomensondersteuning. Met complete stukken volgt het besluit en de betaling; ontbreken er
   stukken, dan krijgt de klant een hersteltermijn. Dit loopt parallel aan de kick-off (ca.
   twee weken na het eerste gesprek) en de ondersteuning in de klantgroep.
+  Diagram: processes/bpmn/afhandeling_uitkering.bpmn
 
   Achtergrond:
     Gegeven de klant is ingedeeld in klantgroep "Groeien"

@@ -4,6 +4,7 @@ Functionaliteit: Ambitiegesprek
   adviseert een klantgroep; de keuze is in eerste instantie aan de klant. Wijkt die keuze af
   van het advies, dan wordt de reden vastgelegd. Rechten en plichten worden besproken en de
   klant wordt uitgenodigd voor de verplichte kick-off.
+  Diagram: processes/bpmn/ambitiegesprek.bpmn
 
   Achtergrond:
     Gegeven een nieuwe klant meldt zich aan de balie met dossier "DOS-20"

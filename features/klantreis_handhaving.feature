@@ -4,6 +4,7 @@ Functionaliteit: Handhaving bij verzuim (afspraak is afspraak)
   herhaling een maatregel, gewogen met de omgekeerde toets: wat veroorzaakt de sanctie
   (huisuitzetting, kinderen)? Dient een alternatieve sanctie de bedoeling van de wet beter,
   dan wordt die gekozen en vastgelegd.
+  Diagram: processes/bpmn/handhaving.bpmn
 
   Achtergrond:
     Gegeven de klant is ingedeeld in klantgroep "Groeien"

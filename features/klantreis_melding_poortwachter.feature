@@ -4,6 +4,7 @@ Functionaliteit: Melding en poortwachter
   uitvraag te doen. De poortwachter werkt met een checklist, schat de rechtmatigheid grof in,
   pakt door bij broodnood of dreigende huisuitzetting, verwijst zo nodig door naar
   netwerkpartners en wijst af met een reden, of er volgt een afspraak voor het ambitiegesprek.
+  Diagram: processes/bpmn/melding_poortwachter.bpmn
 
   Achtergrond:
     Gegeven een nieuwe klant meldt zich aan de balie met dossier "DOS-10"

@@ -3,6 +3,7 @@ Functionaliteit: Plaatsing, uitstroom en nazorg
   Na plaatsing wordt de uitkering beëindigd (uitstroom). Wie geplaatst is met
   loonkostensubsidie of op beschut werk krijgt jobcoaching; beschut werk loopt via een
   detachering bij het SW-bedrijf. Anders volgt een nazorggesprek met de werkcoach.
+  Diagram: processes/bpmn/nazorg.bpmn
 
   Achtergrond:
     Gegeven de klant is ingedeeld in klantgroep "Groeien"

@@ -4,6 +4,7 @@ Functionaliteit: Voortgangsgesprekken en wisselen van klantgroep
   (beslistabel voortgangsfrequentie): Groeien 1x per jaar, Faciliteren en Zorgen 2x per jaar,
   Matchen geen. Zit de klant niet meer in de juiste groep, dan gaat hij door naar een andere
   groep (doorgroeien of terugvallen) en loopt de ondersteuning daar verder.
+  Diagram: processes/bpmn/voortgangsgesprek.bpmn, processes/bpmn/ondersteuning.bpmn
 
   Scenario: Matchen heeft geen voortgangsgesprekken
     Gegeven de klant is ingedeeld in klantgroep "Matchen"

@@ -6,6 +6,7 @@ Functionaliteit: Werkgeversservicepunt: vacaturevulling
   aangeboden aan de klantmanagers, die een kandidaat voordragen, zo nodig met afspraken over
   loonkostensubsidie of scholing. Na de plaatsing belt de matchmaker de werkgever na twee
   weken over het resultaat.
+  Diagram: processes/bpmn/werkgeversservicepunt.bpmn
 
   Abstract Scenario: De branche bepaalt de matchmaker
     Als een werkgever uit de branche "<branche>" zich meldt met dossier "WG-1"

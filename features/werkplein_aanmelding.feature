@@ -7,6 +7,7 @@ Functionaliteit: Aanmelding en routering op het Werkplein
   een lijst met mee te nemen documenten); zelfstandigen met geldproblemen gaan naar de
   inkomensconsulenten Bbz; voor al het andere verwijst de balie door naar derden, zonder
   klantdossier.
+  Diagram: processes/bpmn/werkplein_aanmelding.bpmn
 
   Abstract Scenario: Hetzelfde klantproces via elk kanaal
     Gegeven het proces "werkplein_aanmelding" is gestart voor dossier "WP-1"

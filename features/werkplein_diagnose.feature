@@ -7,6 +7,7 @@ Functionaliteit: Diagnose en begeleiding door de klantmanager
   klantmanager die aan bij UWV en draagt de klant bij toekenning over aan de back office van
   het SW-bedrijf. Klaar voor werk: de klant is beschikbaar voor de matchmakers. Geen uitzicht
   op werk maar wel recht op inkomen: overdracht aan de inkomensconsulenten.
+  Diagram: processes/bpmn/werkplein_diagnose.bpmn
 
   Scenario: Zelfredzaam: digitale basisdienstverlening, uiterlijk na drie maanden persoonlijk
     Gegeven de klant is bij de intake met dossier "WP-20"

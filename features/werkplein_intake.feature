@@ -5,6 +5,7 @@ Functionaliteit: Intake door de wisselwachter en Work First
   intake bij Work First. Werkt de klant niet binnen 48 uur via het uitzendbureau, dan wordt
   een uitkeringsintake ingepland. Is de klant met Work First gestart, dan neemt de
   klantmanager binnen twee weken contact op met Work First.
+  Diagram: processes/bpmn/werkplein_intake.bpmn
 
   Achtergrond:
     Gegeven de klant is bij de intake met dossier "WP-10"

@@ -7,6 +7,7 @@ Functionaliteit: Zoekperiode en entreevragenlijst (variant Groningen)
   ingediend. Daarna beoordeelt de inkomensconsulent in het eerste gesprek de verplichtingen
   en het recht op uitkering, en leidt de klant door naar Zelfdoeners (e-coach),
   Klantondersteuning (Centrum voor Werk) of Maatschappelijke participatie.
+  Diagram: processes/bpmn/zoekperiode.bpmn
 
   Het beleid van de gemeente (leeftijdsgrens, duur, eerst zoeken of eerst aanvragen) staat
   in de beslistabel "zoekperiode_regels"; een andere gemeente past die tabel aan.

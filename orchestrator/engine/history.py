@@ -30,6 +30,8 @@ def _prune_one(wf: Any) -> set[UUID]:
     (so a task completed a moment ago is still known, and completing it again is a
     conflict), and the rest between the root and those is removed.
     """
+    if len(wf.tasks) <= KEEP_HISTORY + PRUNE_AFTER:
+        return set()  # too few tasks for a chain this long (the common case: cheap)
     # Event subprocesses hang off the top of the tree, beside the flow: their open
     # branches are kept whole and hung under the root, and take no part in finding the
     # lowest common ancestor of the flow's open tasks.

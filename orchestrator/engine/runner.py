@@ -65,6 +65,9 @@ log = logging.getLogger(__name__)
 #: this many times before it is declared a runaway loop
 MAX_STALL_ROUNDS = 10_000
 
+#: the state's JSON; the registry's output holds no cycles, so skip the check for them
+_STATE_ENCODER = json.JSONEncoder(separators=(",", ":"), default=str, check_circular=False)
+
 
 @dataclass
 class _Loaded:
@@ -420,7 +423,7 @@ class SpiffEngine:
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
 
         def serialize() -> str:
-            return json.dumps(self._registry.convert(workflow), separators=(",", ":"), default=str)
+            return _STATE_ENCODER.encode(self._registry.convert(workflow))
 
         # Signals are broadcast (to other instances too) even when one is caught here.
         signals = [loaded.signal_throwers[e] for e in completed if e in loaded.signal_throwers]

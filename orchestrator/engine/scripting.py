@@ -15,8 +15,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine  # type: ignore[
 
 from orchestrator.domain.clock import Clock
 from orchestrator.domain.errors import DecisionError, ExpressionError
+from orchestrator.domain.runtime import FormFieldSpec
 from orchestrator.engine.dmn import DmnDefinitions, evaluate_decision, map_decision_result
 from orchestrator.engine.expressions import JuelExpression, parse_juel
+from orchestrator.engine.forms import field_specs
 
 _INT_LITERAL = re.compile(r"^-?\d+$")
 
@@ -43,6 +45,7 @@ class SafeScriptEngine(PythonScriptEngine):
         self.extensions = extensions
         self.decisions = decisions
         self._parsed: dict[str, JuelExpression] = {}
+        self._forms: dict[tuple[str, str], tuple[FormFieldSpec, ...]] = {}
 
     # -- lookups ---------------------------------------------------------------------------
 
@@ -50,6 +53,15 @@ class SafeScriptEngine(PythonScriptEngine):
         """The Camunda settings of the element behind ``task`` (empty if none)."""
         container = self.extensions.get(task.workflow.spec.name, {})
         return container.get(task.task_spec.bpmn_id or "", {})
+
+    def form_fields(self, task: Any) -> tuple[FormFieldSpec, ...]:
+        """The form fields of the user task behind ``task`` (read once per element)."""
+        key = (task.workflow.spec.name, task.task_spec.bpmn_id or "")
+        found = self._forms.get(key)
+        if found is None:
+            found = field_specs(self.settings(task).get("formFields", []))
+            self._forms[key] = found
+        return found
 
     def expression(self, text: str) -> JuelExpression:
         parsed = self._parsed.get(text)

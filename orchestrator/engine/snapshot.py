@@ -35,7 +35,7 @@ from orchestrator.domain.runtime import (
     UserTaskInfo,
 )
 from orchestrator.engine import event_subprocess, timers
-from orchestrator.engine.forms import field_specs, validate_submission
+from orchestrator.engine.forms import validate_submission
 from orchestrator.engine.scope import instance_variables
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
 from orchestrator.engine.specs import TIMER_CLASSES, ExternalTask
@@ -64,8 +64,17 @@ def waiting_events(task: Any) -> list[tuple[Any, Any]]:
     return [(spec, definition)] if definition is not None else []
 
 
+#: values :func:`jsonable` leaves as they are (exact types: a subclass may be an enum)
+_PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Variables as JSON-friendly values (dates as ISO text, decimals as numbers)."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return value
+    if kind is dict and all(type(k) is str and type(v) in _PLAIN_TYPES for k, v in value.items()):
+        return dict(value)  # already plain: a copy, as the walk below would make
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -105,8 +114,7 @@ class SnapshotBuilder:
     # -- inputs ----------------------------------------------------------------------------
 
     def validate_form(self, task: Any, submitted: Mapping[str, Any]) -> dict[str, Any]:
-        fields = field_specs(self.engine.settings(task).get("formFields", []))
-        return validate_submission(fields, submitted, task.data)
+        return validate_submission(self.engine.form_fields(task), submitted, task.data)
 
     def _mapped(self, task: Any, key: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -238,7 +246,7 @@ class SnapshotBuilder:
             assignee=assignee[0] if assignee else None,
             due_at=self._due(task, settings.get("dueDate")),
             form_key=settings.get("formKey"),
-            form_fields=field_specs(settings.get("formFields", [])),
+            form_fields=self.engine.form_fields(task),
             process_id=task.workflow.spec.name,
         )
 

@@ -8,6 +8,7 @@ attributes, imports or callables.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,12 +33,12 @@ class Env:
     input_value: Any = None
 
 
-class Node:
+class Node(ABC):
     """Base of all nodes."""
 
+    @abstractmethod
     def eval(self, env: Env) -> Any:
         """Evaluate to a FEEL value (``None`` is FEEL null)."""
-        raise NotImplementedError
 
     def children(self) -> tuple[Node, ...]:
         """Direct sub-nodes (used to collect variable names)."""
@@ -257,12 +258,12 @@ class Call(Node):
 # --- unary tests -------------------------------------------------------------------------
 
 
-class Test:
+class Test(ABC):
     """One positive unary test; ``check`` returns True, False or None (null)."""
 
+    @abstractmethod
     def check(self, env: Env) -> bool | None:
         """Apply the test to ``env.input_value``."""
-        raise NotImplementedError
 
     def nodes(self) -> tuple[Node, ...]:
         """Expressions inside the test."""
