@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from orchestrator.cli.options import (
     VarsJsonOption,
 )
 from orchestrator.cli.state import actor_of, parse_variables, state_of
+
+if TYPE_CHECKING:
+    pass
 
 TaskArgument = Annotated[str, typer.Argument(metavar="TASK", help="Task id.")]
 RequiredAs = Annotated[str, typer.Option("--as", help="User id of the actor.")]
