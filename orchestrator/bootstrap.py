@@ -5,6 +5,7 @@ Nothing here runs at import time; :func:`build` opens the database (and migrates
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import structlog
@@ -61,6 +62,9 @@ def build(
         migrate: bring the schema to the newest Alembic revision first.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # SpiffWorkflow attaches task data (a BSN among it) to its INFO/DEBUG log records; no
+    # log line of ours may carry personal data, so its loggers speak only of problems.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
     db = create_db_engine(settings.database_url)
     if migrate:
         upgrade(settings.database_url, engine=db)
