@@ -130,9 +130,11 @@ class OutboxPublisher(BackgroundService):
             if row.kind == "job":
                 job = uow.jobs.get(str(row.body.get("job_id", "")))
                 if job is None or job.status == "incident":
-                    log.info("publisher.job_skipped", message_id=row.message_id)
+                    log.debug("publisher.job_skipped", message_id=row.message_id)
                     continue
             wanted.append(row)
+        if len(wanted) < len(rows):
+            log.info("publisher.jobs_skipped", count=len(rows) - len(wanted))
         return wanted
 
     def _now(self) -> Any:
