@@ -38,6 +38,8 @@ from orchestrator.domain.clock import ManualClock
 from orchestrator.domain.errors import DeploymentRefused
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from adapters.common.simrunner import SimulatorServer
     from orchestrator.application.deploy import DeployReport
     from orchestrator.bootstrap import Container
@@ -207,10 +209,30 @@ def _seed(
         if not app.deployments.latest_processes():
             return report, paths, None
         partners = load_adapters(services.ALL_ADAPTERS, settings) if simulators else None
-        seeded = seed_journeys(app, clock, until=now, journeys=journeys, partners=partners)
+        seeded = seed_journeys(
+            app,
+            clock,
+            until=now,
+            journeys=journeys,
+            partners=partners,
+            lopende_uitkering=_lopende_uitkering(simulators),
+        )
         return report, paths, seeded
     finally:
         app.close()
+
+
+def _lopende_uitkering(simulators: list[SimulatorServer]) -> Callable[[str, str], None] | None:
+    """Registers a running uitkering ``(bsn, dossier)`` in the gemeente simulator."""
+    gemeente = next((s for s in simulators if s.simulator.name == "gemeente"), None)
+    if gemeente is None:
+        return None
+    uitkeringen = gemeente.state.uitkeringen
+
+    def register(bsn: str, dossier: str) -> None:
+        uitkeringen.lopende_uitkering(bsn=bsn, dossier=dossier)
+
+    return register
 
 
 def _serve(settings: Settings, options: services.ServeOptions) -> None:

@@ -127,6 +127,7 @@ NUMBERS: dict[str, tuple[int, int]] = {
     "aantalPlaatsen": (1, 3),
     "leeftijd": (18, 64),
     "urenPerWeek": (16, 20),
+    "bedragPerMaand": (1200, 1400),  # bijstand for a single adult, about
 }
 
 #: field id -> texts to choose from (never personal data)
@@ -138,7 +139,6 @@ TEXTS: dict[str, Sequence[str]] = {
     "participatieafspraken": ("vrijwilligerswerk in de wijk", "dagbesteding"),
     "werkgever": ("Zorggroep Het Anker", "Kwekerij De Lier", "Bakkerij Van Dam"),
     "functie": ("medewerker logistiek", "helpende zorg", "productiemedewerker"),
-    "kandidaat": ("kandidaat A", "kandidaat B"),
     "arrangementAfspraken": ("loonkostensubsidie 6 maanden", "vakopleiding"),
     "klantmanager": ("klantmanager-1", "klantmanager-2", "klantmanager-3"),
     "uitzendbureau": ("Uitzendbureau Westland", "Werkstart"),
@@ -148,6 +148,12 @@ TEXTS: dict[str, Sequence[str]] = {
     "wisselReden": ("klant groeit door", "terugval door ziekte"),
     "gekozenAlternatief": ("extra sollicitatieplicht", "schriftelijke waarschuwing"),
 }
+
+#: text fields that name the dossier of a client the gemeente already pays (the kandidaat
+#: an employer takes on): the seeder registers that client's lopende uitkering
+CLIENT_DOSSIERS = frozenset({"kandidaat"})
+#: a text field whose label asks for a month ("JJJJ-MM") gets the month of today
+_MONTH = re.compile(r"\b(JJJJ-MM|YYYY-MM)\b")
 
 #: date fields: days from today (appointments lie ahead; a start date may lie behind)
 DAYS_AHEAD = (1, 21)
@@ -181,6 +187,7 @@ class FormFiller:
     def __init__(self, today: date, seed: int = DEMO_SEED) -> None:
         self.today = today
         self.random = random.Random(seed)  # noqa: S311 - demo data, not security
+        self._dossiers = 0
 
     def values(self, form: Mapping[str, Any]) -> dict[str, Any]:
         """Values for the writable fields of ``form`` (the ``TaskView.form`` document)."""
@@ -229,6 +236,11 @@ class FormFiller:
     def _text(self, name: str, spec: Mapping[str, Any]) -> Any:
         if name in TEXTS:
             return self.random.choice(TEXTS[name])
+        if name in CLIENT_DOSSIERS:
+            self._dossiers += 1
+            return f"DEMO-K{self._dossiers:04d}"
+        if _MONTH.search(str(spec.get("label") or "")):
+            return self.today.strftime("%Y-%m")
         if spec.get("default"):
             return str(spec["default"])
         return "demo"

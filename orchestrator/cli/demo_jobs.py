@@ -1,11 +1,11 @@
 """Partner jobs while seeding: the real adapters answer them against the simulators.
 
 Exactly as an adapter worker does, minus the broker: :func:`handle_job`, then
-:meth:`JobService.apply_result`. A few service tasks cannot be handled by the partner from
-what the diagram hands over (no ``camunda:inputParameter`` for an input the adapter needs,
-or a request the partner's administration does not know, see ``tests/bdd/partners.py``
-``HANDMATIG``); those are answered by hand, like a caseworker at the partner would, and
-listed in the summary.
+:meth:`JobService.apply_result`. Every service task of the diagrams is fed (the seeder
+fills the form fields the adapters read, and registers the lopende uitkering of existing
+clients and kandidaten in the gemeente simulator), so :data:`BY_HAND` is empty. A job that
+does not carry an input its topic requires (a diagram changed) is answered by hand, like a
+caseworker at the partner would, and listed in the summary with the missing inputs.
 """
 
 from __future__ import annotations
@@ -23,15 +23,9 @@ if TYPE_CHECKING:
 
 WORKER_ID = "demo-seeder"
 
-#: element id -> why the partner cannot take this job from what the diagram passes
-BY_HAND: dict[str, str] = {
-    "beeindiging_vastleggen": "a beëindiging is no besluit on an aanvraag the gemeente knows",
-    "betaling_opdragen": "the diagram passes no betalingBedrag and betalingPeriode",
-    "maatregel_vastleggen": "a maatregel has no aanvraagId in the participation track",
-    "arrangement_vastleggen": "an employer's dossier has no aanvraagId and no besluit",
-    "detachering_aanbieden": "the diagram passes no werkgever",
-    "aanvraag_vervalt": "the zoekperiode registers no zaak (no zaakUrl) and no resultaat",
-}
+#: element id -> why the partner cannot take this job from what the diagram passes (see
+#: ``tests/bdd/partners.py`` ``HANDMATIG``). Empty: every partner job goes through its adapter.
+BY_HAND: dict[str, str] = {}
 
 #: topic -> what a partner answers for a job answered by hand
 HAND_ANSWERS: dict[str, dict[str, Any]] = {

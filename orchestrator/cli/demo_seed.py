@@ -35,16 +35,20 @@ from orchestrator.application.identity import Actor
 from orchestrator.application.tasks import TaskQuery
 from orchestrator.cli import demo_pace as pace
 from orchestrator.cli.demo_data import (
+    CLIENT_DOSSIERS,
     DEMO_ACTOR,
     DEMO_SEED,
     FormFiller,
     called_processes,
     start_variables,
+    valid_bsn,
 )
 from orchestrator.cli.demo_jobs import JobFailed, PartnerDesk
 from orchestrator.domain.errors import Conflict, KetenregieError, NotFound
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from adapters.registry import AdapterRegistry
     from orchestrator.application.views import TaskView
     from orchestrator.bootstrap import Container
@@ -143,6 +147,9 @@ class Seeder:
         partners: the adapters that answer partner jobs (None: jobs stay pending, for the
             workers of ``ketenregie serve``).
         seed: seed of every random choice.
+        lopende_uitkering: registers at the gemeente that it already pays a client
+            ``(bsn, dossier)``: an existing client, a kandidaat an employer takes on (None:
+            no partner administration to register in).
     """
 
     def __init__(
@@ -152,8 +159,10 @@ class Seeder:
         until: datetime,
         partners: AdapterRegistry | None,
         seed: int = DEMO_SEED,
+        lopende_uitkering: Callable[[str, str], None] | None = None,
     ) -> None:
         self._app = app
+        self._lopende_uitkering = lopende_uitkering
         self._clock = clock
         self._until = until
         self._desk = PartnerDesk(app, partners) if partners is not None else None
@@ -304,6 +313,20 @@ class Seeder:
         except (NotFound, Conflict):
             return  # a boundary timer or message took the task away meanwhile
         self.result.tasks_completed += 1
+        self._known_clients(task, values)
+
+    def _known_clients(self, task: TaskView, values: dict[str, Any]) -> None:
+        """Clients the gemeente already pays an uitkering, as in the real world: an
+        existing client at the desk, a kandidaat (a client's dossier) an employer takes on."""
+        if self._lopende_uitkering is None:
+            return
+        if values.get("bestaandeKlant") is True:
+            instance = self._app.instances.get(task.instance_id)
+            bsn = instance.variables.get("bsn")
+            if bsn and instance.business_key:
+                self._lopende_uitkering(str(bsn), instance.business_key)
+        for name in CLIENT_DOSSIERS & values.keys():
+            self._lopende_uitkering(valid_bsn(self._random), str(values[name]))
 
     def _deliver(self, instance_id: str, name: str, subscription_id: str) -> None:
         with self._app.store.uow(read_only=True) as uow:
@@ -374,8 +397,9 @@ def seed_journeys(
     journeys: int = DEFAULT_JOURNEYS,
     partners: AdapterRegistry | None = None,
     seed: int = DEMO_SEED,
+    lopende_uitkering: Callable[[str, str], None] | None = None,
 ) -> SeedResult:
     """Seed ``journeys`` demo journeys from ``clock``'s now up to ``until`` (default: the
     wall clock's now), see :class:`Seeder`."""
     stop = until or datetime.now(UTC)
-    return Seeder(app, clock, stop, partners, seed).run(journeys)
+    return Seeder(app, clock, stop, partners, seed, lopende_uitkering).run(journeys)

@@ -221,5 +221,9 @@ def _render_seeded(seeded: SeedResult) -> None:
         output.emit(f"  the one deliberate incident: {seeded.incident}")
     for where, why in sorted(seeded.answered_by_hand.items()):
         output.emit(f"  answered without the partner: {where} ({why})")
+    if seeded.jobs_answered and not seeded.answered_by_hand:
+        output.emit(
+            "  answered without the partner: none, every partner job went through its adapter"
+        )
     for failure in seeded.failures:
         output.emit(f"  stopped early: {failure}")
