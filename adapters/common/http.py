@@ -177,3 +177,43 @@ def _problem(response: httpx.Response) -> tuple[str | None, str]:
         code = code if code not in (None, "invalid") else invalid[0].get("code")
     detail = str(body.get("detail") or body.get("title") or "")[:200]
     return (str(code) if code else None), detail
+
+
+class TokenRestClient:
+    """A partner's REST service behind an API key (``Authorization: Token ...``), whose
+    writes carry an ``Idempotency-Key`` so a retry after a lost response is done once.
+
+    Args:
+        partner: the partner's name, for error messages and logs.
+        endpoint: URL, timeouts and TLS files.
+        api_key: the key, from the settings' secret.
+        transport: a custom httpx transport (tests).
+        ok: the statuses a write may answer with.
+    """
+
+    def __init__(
+        self,
+        partner: str,
+        endpoint: HttpClientSettings,
+        api_key: str,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        ok: tuple[int, ...] = (200, 201),
+    ) -> None:
+        client = build_client(
+            endpoint,
+            headers={"Authorization": f"Token {api_key}", "Accept": "application/json"},
+            transport=transport,
+        )
+        self._http = PartnerHttp(partner, client)
+        self._ok = ok
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _post(self, path: str, body: dict[str, Any], key: str) -> dict[str, Any]:
+        response = self._http.request(
+            "POST", path, json=body, headers={"Idempotency-Key": key}, ok=self._ok
+        )
+        return self._http.json(response)

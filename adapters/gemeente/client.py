@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import httpx
 
-from adapters.common.http import PartnerHttp, build_client
+from adapters.common.http import TokenRestClient
 from adapters.gemeente.zgw import ZaakRegistratie, ZakenClient
 from orchestrator.config import GemeenteSettings
 
@@ -23,7 +23,7 @@ PARTNER = "gemeente"
 Besluit = Literal["toekenning", "afwijzing", "beeindiging", "maatregel", "arrangement"]
 
 
-class UitkeringenClient:
+class UitkeringenClient(TokenRestClient):
     """The gemeente's benefits administration (aanvraag, besluit, voorschot, betaling).
 
     Args:
@@ -34,23 +34,12 @@ class UitkeringenClient:
     def __init__(
         self, settings: GemeenteSettings, *, transport: httpx.BaseTransport | None = None
     ) -> None:
-        key = settings.uitkeringen_api_key.get_secret_value()
-        client = build_client(
+        super().__init__(
+            PARTNER,
             settings.uitkeringen,
-            headers={"Authorization": f"Token {key}", "Accept": "application/json"},
+            settings.uitkeringen_api_key.get_secret_value(),
             transport=transport,
         )
-        self._http = PartnerHttp(PARTNER, client)
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def _post(self, path: str, body: dict[str, Any], key: str) -> dict[str, Any]:
-        response = self._http.request(
-            "POST", path, json=body, headers={"Idempotency-Key": key}, ok=(200, 201)
-        )
-        return self._http.json(response)
 
     def aanvragen(
         self, *, dossier: str, bsn: str, soort: str, ingangsdatum: date, idempotency_key: str

@@ -11,13 +11,13 @@ from typing import Any
 
 import httpx
 
-from adapters.common.http import PartnerHttp, build_client
+from adapters.common.http import TokenRestClient
 from orchestrator.config import SwBedrijfSettings
 
 PARTNER = "sw-bedrijf"
 
 
-class SwBedrijfClient:
+class SwBedrijfClient(TokenRestClient):
     """Talks to the SW-bedrijf.
 
     Args:
@@ -28,23 +28,13 @@ class SwBedrijfClient:
     def __init__(
         self, settings: SwBedrijfSettings, *, transport: httpx.BaseTransport | None = None
     ) -> None:
-        key = settings.api_key.get_secret_value()
-        client = build_client(
+        super().__init__(
+            PARTNER,
             settings.api,
-            headers={"Authorization": f"Token {key}", "Accept": "application/json"},
+            settings.api_key.get_secret_value(),
             transport=transport,
+            ok=(200, 201, 202),
         )
-        self._http = PartnerHttp(PARTNER, client)
-
-    def close(self) -> None:
-        """Close the connection pool."""
-        self._http.close()
-
-    def _post(self, path: str, body: dict[str, Any], key: str) -> dict[str, Any]:
-        response = self._http.request(
-            "POST", path, json=body, headers={"Idempotency-Key": key}, ok=(200, 201, 202)
-        )
-        return self._http.json(response)
 
     def opdracht_geven(
         self,
