@@ -83,6 +83,10 @@ class WriterQueue:
                 return False
         return True  # handed over just as the wait timed out
 
+    def waiting(self) -> int:
+        """How many threads wait for their turn now."""
+        return len(self._waiters)
+
     def release(self) -> None:
         """Hand the lock to the longest waiting thread (or free it)."""
         with self._mutex:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, RootTransaction
 
 from orchestrator.store.db import READ_ONLY
+from orchestrator.store.group import GroupCommit, Lease
 from orchestrator.store.repos_definitions import (
     BlobRepository,
     DefinitionRepository,
@@ -46,14 +47,22 @@ class UnitOfWork:
     index: IndexRepository
     queries: QueryRepository
 
-    def __init__(self, engine: Engine, *, read_only: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, *, read_only: bool = False, group: GroupCommit | None = None
+    ) -> None:
         self._engine = engine
         self._read_only = read_only
+        self._group = None if read_only else group
+        self._lease: Lease | None = None
         self._conn: Connection | None = None
         self._tx: RootTransaction | None = None
         self._batched: list[AuditRepository | OutboxRepository] = []
 
     def __enter__(self) -> UnitOfWork:
+        if self._group is not None:
+            self._lease = self._group.begin()
+            self._conn = self._lease.connection
+            return self
         conn = self._engine.connect()
         if self._read_only:
             conn = conn.execution_options(**{READ_ONLY: True})
@@ -84,11 +93,16 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if self._tx is not None and self._tx.is_active:
+            if self._lease is not None and self._group is not None:
+                for repository in self._batched:
+                    repository.discard()
+                self._group.rollback(self._lease)  # a no-op once committed
+            elif self._tx is not None and self._tx.is_active:
                 self._tx.rollback()
         finally:
-            if self._conn is not None:
-                self._conn.close()
+            if self._conn is not None and self._lease is None:
+                self._conn.close()  # a group's connection stays with the group
+            self._lease = None
             self._conn = None
             self._tx = None
             for name in _REPOSITORIES:
@@ -104,17 +118,23 @@ class UnitOfWork:
         return self._conn
 
     def commit(self) -> None:
-        """Commit everything written in this unit of work."""
+        """Commit everything written in this unit of work; returns once it is durable."""
+        if self._lease is not None and self._group is not None:
+            self.flush()
+            self._group.commit(self._lease)
+            return
         if self._tx is None:
             raise RuntimeError("unit of work is not open")
         self.flush()
         self._tx.commit()
 
     def rollback(self) -> None:
-        """Discard everything written in this unit of work."""
+        """Discard everything written in this unit of work (it is over after this)."""
         for repository in self._batched:
             repository.discard()
-        if self._tx is not None and self._tx.is_active:
+        if self._lease is not None and self._group is not None:
+            self._group.rollback(self._lease)
+        elif self._tx is not None and self._tx.is_active:
             self._tx.rollback()
 
     @contextmanager
@@ -147,15 +167,26 @@ _REPOSITORIES: dict[str, Callable[[Connection, UnitOfWork], Any]] = {
 
 
 class Store:
-    """Opens units of work on one database engine."""
+    """Opens units of work on one database engine.
 
-    def __init__(self, engine: Engine) -> None:
+    On a SQLite file the write units of work commit in groups (:mod:`.group`), unless
+    ``group_commit`` is False; PostgreSQL commits each on its own connection.
+    """
+
+    def __init__(self, engine: Engine, *, group_commit: bool = True) -> None:
         self.engine = engine
+        self._group = GroupCommit(engine) if group_commit and _sqlite_file(engine) else None
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         """A new unit of work; ``read_only`` skips SQLite's write lock (queries only)."""
-        return UnitOfWork(self.engine, read_only=read_only)
+        return UnitOfWork(self.engine, read_only=read_only, group=self._group)
 
     def dispose(self) -> None:
         """Close all pooled connections."""
+        if self._group is not None:
+            self._group.close()
         self.engine.dispose()
+
+
+def _sqlite_file(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")

@@ -1,0 +1,218 @@
+"""Group commit for SQLite: the write units of work of one process share transactions.
+
+A durable SQLite commit (``synchronous=FULL``) costs an fsync, and SQLite has one writer
+at a time, so with one transaction per unit of work every fsync holds up every writer
+queued behind it. Here the writers of one process take turns (FIFO) on one connection.
+The first opens a transaction; each unit of work runs inside it under its own savepoint
+(the first needs none: the transaction is its savepoint); a unit that fails is rolled back
+to its savepoint and leaves the others' work alone. When a unit of work is done and
+another is already waiting for its turn, the transaction is handed on uncommitted;
+otherwise (or once the group is full or old) it is committed, once, for all of them.
+
+``commit()`` of a unit of work returns only after the transaction that holds its work is
+committed, and raises if that commit failed: a caller never sees a success that is not
+durable. Units of work of the same group see each other's writes in turn order, as if
+each had committed before the next began (they are serialized either way).
+
+Readers (read-only units of work) use pooled connections of their own and see a group's
+work once it is committed. Writers in other processes, or on other engines of the same
+file, wait for the group's transaction like for any other (SQLite's write lock and the
+process-wide :class:`~orchestrator.store.db.WriterQueue`).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
+from sqlalchemy.exc import OperationalError
+
+from orchestrator.store.db import BUSY_TIMEOUT_S, WriterQueue
+
+#: a group takes no new members after this many ...
+MAX_MEMBERS = 32
+#: ... or once its transaction has been open this long (bounds the first member's wait)
+MAX_OPEN_S = 0.015
+
+
+class GroupCommitFailed(OperationalError):
+    """The shared transaction holding this unit of work's changes did not commit."""
+
+
+@dataclass
+class _Group:
+    transaction: RootTransaction
+    opened: float
+    members: int = 0
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+@dataclass
+class Lease:
+    """One unit of work's turn: the shared connection and its place in the group."""
+
+    connection: Connection
+    group: _Group
+    savepoint: NestedTransaction | None
+    finished: bool = False
+
+
+class GroupCommit:
+    """Hands out turns on one write connection of ``engine`` and commits in groups."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        max_members: int = MAX_MEMBERS,
+        max_open_s: float = MAX_OPEN_S,
+    ) -> None:
+        self._engine = engine
+        self._max_members = max_members
+        self._max_open_s = max_open_s
+        self._turn = WriterQueue()
+        self._conn: Connection | None = None
+        self._group: _Group | None = None
+        #: committed so far: transactions, and the units of work they held
+        self.groups_committed = 0
+        self.members_committed = 0
+
+    # ------------------------------------------------------------------ turns
+    def begin(self) -> Lease:
+        """Wait for this thread's turn and open its part of the group's transaction."""
+        if not self._turn.acquire(BUSY_TIMEOUT_S):
+            raise OperationalError(
+                "BEGIN", None, Exception("database is locked (writer turn timed out)")
+            )
+        group = self._group
+        try:
+            conn = self._connection()
+            if group is None:
+                group = _Group(conn.begin(), time.monotonic())
+                self._group = group
+                return Lease(conn, group, None)
+            return Lease(conn, group, conn.begin_nested())
+        except BaseException as error:
+            if self._group is not None:
+                self._fail_group(self._group, error)  # the members before us fail with it
+            else:
+                self._abandon()
+            self._turn.release()
+            raise
+
+    def commit(self, lease: Lease) -> None:
+        """Keep ``lease``'s work in the group and return once it is durable."""
+        self._check(lease)
+        lease.finished = True
+        try:
+            if lease.savepoint is not None:
+                lease.savepoint.commit()
+        except BaseException as error:
+            self._fail_group(lease.group, error)
+            self._turn.release()
+            raise
+        lease.group.members += 1
+        group = lease.group
+        if self._hand_on(group):
+            group.done.wait()
+        if group.error is not None:
+            raise GroupCommitFailed(
+                "COMMIT", None, Exception(f"the group commit failed: {group.error}")
+            ) from group.error
+
+    def rollback(self, lease: Lease) -> None:
+        """Undo ``lease``'s work only; the group goes on (or commits) without it."""
+        if lease.finished:
+            return
+        lease.finished = True
+        group = lease.group
+        try:
+            if lease.savepoint is None:
+                # the first member: the transaction holds nothing else yet
+                group.transaction.rollback()
+                self._group = None
+                group.done.set()
+                self._turn.release()
+                return
+            lease.savepoint.rollback()
+        except BaseException as error:
+            self._fail_group(group, error)
+            self._turn.release()
+            raise
+        if group.members == 0 and not self._turn_waiting():
+            # nothing kept in it: end the transaction without an fsync
+            self._end(group, commit=False)
+            self._turn.release()
+            return
+        self._hand_on(group)
+
+    # ------------------------------------------------------------------ internals
+    def _hand_on(self, group: _Group) -> bool:
+        """Pass the open transaction to the next waiting member (True), or commit the
+        group and release the turn (False)."""
+        if (
+            self._turn_waiting()
+            and group.members < self._max_members
+            and time.monotonic() - group.opened < self._max_open_s
+        ):
+            self._turn.release()
+            return True
+        self._end(group, commit=True)
+        self._turn.release()
+        return False
+
+    def _end(self, group: _Group, *, commit: bool) -> None:
+        try:
+            if commit:
+                group.transaction.commit()
+                self.groups_committed += 1
+                self.members_committed += group.members
+            else:
+                group.transaction.rollback()
+        except BaseException as error:  # noqa: BLE001 - every member is told, then raises it
+            group.error = error
+            self._abandon()
+        finally:
+            self._group = None
+            group.done.set()
+
+    def _fail_group(self, group: _Group, error: BaseException) -> None:
+        group.error = error
+        self._abandon()
+        self._group = None
+        group.done.set()
+
+    def _turn_waiting(self) -> bool:
+        return self._turn.waiting() > 0
+
+    def _check(self, lease: Lease) -> None:
+        if lease.finished or lease.group is not self._group:
+            raise RuntimeError("this unit of work's turn is over")
+
+    def _connection(self) -> Connection:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self._engine.connect()
+        return self._conn
+
+    def _abandon(self) -> None:
+        """Drop the connection after an error that may have left it mid-transaction."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.invalidate()
+                conn.close()
+            except Exception:  # noqa: BLE001, S110 - it is being thrown away
+                pass
+
+    def close(self) -> None:
+        """Close the shared connection (no group may be open)."""
+        if self._turn.acquire(BUSY_TIMEOUT_S):
+            try:
+                conn, self._conn = self._conn, None
+                if conn is not None:
+                    conn.close()
+            finally:
+                self._turn.release()
