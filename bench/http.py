@@ -67,18 +67,10 @@ def _percentile(values: Sequence[float], p: float) -> float:
 def _settings(data_dir: Path):  # type: ignore[no-untyped-def]
     from orchestrator.config import Settings
 
-    return Settings(data_dir=data_dir, users_file=data_dir / "users.toml")
-
-
-def _durable(container) -> None:  # type: ignore[no-untyped-def]
-    """``synchronous=FULL`` on every connection: a commit survives a power cut."""
-    from sqlalchemy import event
-
-    @event.listens_for(container.store.engine, "connect")
-    def _full(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        dbapi_connection.execute("PRAGMA synchronous=FULL")
-
-    container.store.engine.dispose()
+    # synchronous=FULL: every commit survives a power cut
+    return Settings(
+        data_dir=data_dir, users_file=data_dir / "users.toml", sqlite_synchronous="FULL"
+    )
 
 
 def prepare(data_dir: Path, tasks: int) -> list[str]:
@@ -117,7 +109,6 @@ def serve(data_dir: Path, port: int) -> None:
     quiet_logging()
     settings = _settings(data_dir)
     container = build_default(settings)
-    _durable(container)
     app = create_app(container, authenticator_from(settings))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 

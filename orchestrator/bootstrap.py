@@ -65,7 +65,7 @@ def build(
     # SpiffWorkflow attaches task data (a BSN among it) to its INFO/DEBUG log records; no
     # log line of ours may carry personal data, so its loggers speak only of problems.
     logging.getLogger("spiff").setLevel(logging.WARNING)
-    db = create_db_engine(settings.database_url)
+    db = create_db_engine(settings.database_url, synchronous=settings.sqlite_synchronous)
     if migrate:
         upgrade(settings.database_url, engine=db)
     store = Store(db)

@@ -233,6 +233,14 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy URL; default sqlite:///<data_dir>/ketenregie.sqlite"
     )
+    sqlite_synchronous: Literal["NORMAL", "FULL"] = Field(
+        default="NORMAL",
+        description=(
+            "SQLite only. NORMAL: a commit survives a crash of the process (WAL); FULL: also "
+            "a power cut (one fsync per commit, shared by the units of work that commit "
+            "together)"
+        ),
+    )
     organisation_map: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ORGANISATION_MAP))
     message_ttl: timedelta = timedelta(days=7)
     job_lock_seconds: PositiveInt = 300

@@ -159,3 +159,13 @@ def test_store_groups_only_sqlite_files(tmp_path: Path) -> None:
     assert in_memory._group is None
     on_file.dispose()
     in_memory.dispose()
+
+
+@pytest.mark.parametrize(("setting", "pragma"), [("NORMAL", 1), ("FULL", 2)])
+def test_sqlite_synchronous_is_configurable(tmp_path: Path, setting: str, pragma: int) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path}/s.sqlite", synchronous=setting)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar_one() == pragma
+    engine.dispose()
+    with pytest.raises(ValueError, match="NORMAL or FULL"):
+        create_db_engine(f"sqlite:///{tmp_path}/s.sqlite", synchronous="OFF")
