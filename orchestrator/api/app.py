@@ -80,6 +80,7 @@ def create_app(container: Container, authenticator: Authenticator) -> FastAPI:
         queries=queries,
         policy=Policy(OrganisationMap(settings.organisation_map)),
         authenticator=authenticator,
+        inline_auth=isinstance(authenticator, StaticTokenAuthenticator),
     )
     registry = metrics.Metrics(queries)
     problems.install(app)
