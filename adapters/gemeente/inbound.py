@@ -95,7 +95,8 @@ def build_inbound_router(
     expected = f"Bearer {config.inbound_token.get_secret_value()}".encode()
     client = zaken or ZakenClient(config.gemeente.zgw)
 
-    def authenticated(authorization: Annotated[str | None, Header()] = None) -> None:
+    # async: no worker-thread hop of its own (a constant-time comparison, no I/O)
+    async def authenticated(authorization: Annotated[str | None, Header()] = None) -> None:
         if not hmac.compare_digest((authorization or "").encode(), expected):
             raise HTTPException(status_code=401, detail="unknown partner token")
 

@@ -28,6 +28,7 @@ from orchestrator.api.auth.oidc import ClaimMapping, OidcAuthenticator, discover
 from orchestrator.api.auth.policy import Policy
 from orchestrator.api.auth.users import StaticTokenAuthenticator
 from orchestrator.api.deps import AppState
+from orchestrator.api.fastpath import CompletionFastPath
 from orchestrator.api.middleware import ApiMiddleware
 from orchestrator.api.schemas import Problem
 from orchestrator.application.organisations import OrganisationMap
@@ -80,12 +81,15 @@ def create_app(container: Container, authenticator: Authenticator) -> FastAPI:
         queries=queries,
         policy=Policy(OrganisationMap(settings.organisation_map)),
         authenticator=authenticator,
+        inline_auth=isinstance(authenticator, StaticTokenAuthenticator),
     )
     registry = metrics.Metrics(queries)
     problems.install(app)
     for module in (deployments, definitions, instances, tasks, messages, incidents, audit, health):
         app.include_router(module.router, prefix=PREFIX)
     app.include_router(metrics.router(registry))
+    # inside ApiMiddleware (added later = outer): limits, API-Version and metrics apply
+    app.add_middleware(CompletionFastPath, api=app, prefix=PREFIX)
     app.add_middleware(
         ApiMiddleware,
         api_version=API_VERSION,

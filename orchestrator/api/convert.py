@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from starlette.responses import Response
+
 from orchestrator.api.auth.policy import Visibility
 from orchestrator.api.schemas import (
     AuditEntryOut,
     IncidentOut,
     InstanceSummaryOut,
+    Out,
     TaskOut,
 )
 from orchestrator.application.views import AuditEntry, IncidentView, InstanceView, TaskView
+
+
+def json_response(body: Out) -> Response:
+    """``body`` as FastAPI sends a ``response_model`` (camelCase, every field), serialized once.
+
+    A route that returns it keeps ``response_model`` for its OpenAPI document."""
+    return Response(body.model_dump_json(by_alias=True), media_type="application/json")
 
 
 def instance_summary(view: InstanceView, visible: Visibility) -> InstanceSummaryOut:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from orchestrator.api.auth import Authenticator, Principal, Unauthenticated
 from orchestrator.api.auth.policy import Policy
@@ -22,6 +23,19 @@ class AppState:
     queries: QueryService
     policy: Policy
     authenticator: Authenticator
+    #: the authenticator never blocks (no I/O: the users file, read at start), so it runs
+    #: on the event loop; otherwise (OIDC: may fetch the issuer's keys) in a worker thread
+    inline_auth: bool = False
+
+    def authenticate(self, token: str | None) -> Principal:
+        """The caller with bearer ``token``. Raises Unauthenticated (401)."""
+        if not token:
+            raise Unauthenticated("a bearer token is required")
+        return self.authenticator.authenticate(token)
+
+    def context(self, caller: Principal, doelbinding: str | None) -> Ctx:
+        """The request context of ``caller`` (raises ValueError for a bad purpose)."""
+        return Ctx(caller, self.policy.purpose(caller, doelbinding), self)
 
 
 def state(request: Request) -> AppState:
@@ -30,16 +44,6 @@ def state(request: Request) -> AppState:
 
 
 _bearer = HTTPBearer(auto_error=False, description="OIDC access token or API token")
-
-
-def principal(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    """The authenticated caller. Raises Unauthenticated (401)."""
-    if credentials is None or not credentials.credentials:
-        raise Unauthenticated("a bearer token is required")
-    return state(request).authenticator.authenticate(credentials.credentials)
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ class Ctx:
         return self.app.policy
 
 
-def context(
+async def context(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     doelbinding: Annotated[
@@ -68,11 +72,16 @@ def context(
         ),
     ] = None,
 ) -> Ctx:
-    # authenticates here rather than through a ``principal`` sub-dependency: FastAPI runs
-    # every sync dependency in its own worker-thread hop, and each hop costs latency
-    caller = principal(request, credentials)
+    # async, and authenticating here rather than in a ``principal`` sub-dependency: FastAPI
+    # runs every sync dependency in a worker-thread hop of its own, and each hop costs CPU
+    # and latency; with a non-blocking authenticator a request makes one hop (its endpoint)
     app = state(request)
-    return Ctx(caller, app.policy.purpose(caller, doelbinding), app)
+    token = credentials.credentials if credentials else None
+    if app.inline_auth:
+        caller = app.authenticate(token)
+    else:
+        caller = await run_in_threadpool(app.authenticate, token)
+    return app.context(caller, doelbinding)
 
 
 CtxDep = Annotated[Ctx, Depends(context)]

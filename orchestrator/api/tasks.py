@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from orchestrator.api import convert
 from orchestrator.api.deps import PROBLEM_RESPONSES, Ctx, CtxDep
@@ -191,7 +191,14 @@ def hand_over(ctx: CtxDep, task_id: TaskPath, body: HandOverIn) -> TaskOut:
 
 
 @router.post("/{taskId}/complete", response_model=CompletedOut, summary="Complete with form data")
-def complete(ctx: CtxDep, task_id: TaskPath, body: CompleteIn) -> CompletedOut:
+def complete(ctx: CtxDep, task_id: TaskPath, body: CompleteIn) -> Response:
+    # a ready response: FastAPI would validate the returned model against response_model
+    # and serialize it again (the OpenAPI document still describes CompletedOut)
+    return convert.json_response(completed(ctx, task_id, body))
+
+
+def completed(ctx: Ctx, task_id: str, body: CompleteIn) -> CompletedOut:
+    """Complete the task with the form data (blocking: the engine step and its commit)."""
     ctx.policy.require(ctx.policy.can_work_tasks(ctx.principal), "work on tasks")
     variables: dict[str, Any] = dict(body.variables)
 
