@@ -11,6 +11,8 @@ deletes human tasks and jobs). Kept: what a query needs.
   the primary key ``(task_id, kind, value)``.
 - ``jobs``: fetch-and-lock by topic, status and due time on one composite index instead of
   three single ones.
+- ``audit_events``: the task index only holds completions (``action = 'task.completed'``,
+  what the second-completion check looks up), not every row that names a task.
 
 Revision ID: 0004
 Revises: 0003
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
@@ -45,9 +48,22 @@ def upgrade() -> None:
         batch.create_index(
             "ix_jobs_topic_status_due_at", ["topic", "status", "due_at"], unique=False
         )
+    completed = sa.text("action = 'task.completed'")
+    with op.batch_alter_table("audit_events") as batch:
+        batch.drop_index("ix_audit_events_task_id")
+        batch.create_index(
+            "ix_audit_events_task_completed",
+            ["task_id"],
+            unique=False,
+            sqlite_where=completed,
+            postgresql_where=completed,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("audit_events") as batch:
+        batch.drop_index("ix_audit_events_task_completed")
+        batch.create_index("ix_audit_events_task_id", ["task_id"], unique=False)
     with op.batch_alter_table("jobs") as batch:
         batch.drop_index("ix_jobs_topic_status_due_at")
         for column in ("topic", "status", "due_at"):
