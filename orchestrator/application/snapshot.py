@@ -141,7 +141,9 @@ class SnapshotWriter:
         if new:
             uow.instances.add(record)
         else:
-            uow.instances.update(record, expected_version=instance.version)
+            uow.instances.update(
+                record, expected_version=instance.version, previous_status=instance.status
+            )
         applied = Applied(instance=record, thrown_messages=snapshot.thrown_messages)
         # A new instance has no index rows yet: nothing to read back and diff against.
         # Otherwise one read fetches the keys of all four index tables.
