@@ -59,6 +59,11 @@ class HotWorkflows:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def enabled(self) -> bool:
+        """Whether workflows are kept at all (size > 0)."""
+        return self._size > 0
+
     def take(self, state: str, owner: object) -> Any | None:
         """The workflow kept for ``state`` by ``owner`` (the loaded bundle), removed from the
         cache; None on a miss."""
@@ -72,7 +77,7 @@ class HotWorkflows:
 
     def put(self, state: str, owner: object, workflow: Any) -> None:
         """Keep ``workflow``, which serialized to ``state``, for ``owner``'s next step."""
-        if self._size <= 0:
+        if not self.enabled:
             return
         with self._lock:
             self._entries[state] = (owner, workflow)

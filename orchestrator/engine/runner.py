@@ -454,7 +454,11 @@ class SpiffEngine:
             task = getattr(exc, "task", None)
             element = task.task_spec.bpmn_id if task is not None else None
             raise EngineFailure(str(exc).split("\n")[0], element_id=element) from None
-        if snapshot.status == InstanceStatus.RUNNING and hot.reusable(workflow):
+        if (
+            snapshot.status == InstanceStatus.RUNNING
+            and self.hot.enabled
+            and hot.reusable(workflow)
+        ):
             # nothing touches the workflow after it was serialized: the next step of this
             # instance (reading this state back) can take it as it is
             self.hot.put(snapshot.state, loaded, workflow)

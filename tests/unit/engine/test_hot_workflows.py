@@ -49,6 +49,7 @@ def test_kept_and_restored_steps_give_the_same_snapshot(engine: SpiffEngine) -> 
     restored = cold.complete_user_task(bundle, run.state, task.task_id, {"n": 3})
     kept = engine.complete_user_task(bundle, run.state, task.task_id, {"n": 3})
     assert engine.hot.hits == 1 and cold.hot.hits == 0
+    assert len(cold.hot) == 0 and not cold.hot.enabled  # hot_size=0 keeps nothing
     assert structure(kept) == structure(restored)
 
 
