@@ -26,6 +26,14 @@ PG_URL_ENV = "KETENREGIE_TEST_PG_URL"
 REQUIRE_PG_ENV = "KETENREGIE_REQUIRE_PG"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Every engine the tests build checks each workflow it keeps between steps against a
+    fresh restore of its state (the hot-workflow cache must never change a step)."""
+    from orchestrator.engine.runner import SpiffEngine
+
+    SpiffEngine.VERIFY_HOT = True
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests that use a PostgreSQL fixture get the ``postgres`` marker automatically."""
     for item in items:

@@ -141,15 +141,23 @@ class SnapshotWriter:
         if new:
             uow.instances.add(record)
         else:
-            uow.instances.update(record, expected_version=instance.version)
+            uow.instances.update(
+                record, expected_version=instance.version, previous_status=instance.status
+            )
         applied = Applied(instance=record, thrown_messages=snapshot.thrown_messages)
         # A new instance has no index rows yet: nothing to read back and diff against.
         # Otherwise one read fetches the keys of all four index tables.
         stored = _NO_ROWS if new else uow.index.of_instance(record.id)
-        self._tasks(uow, record, snapshot, now, completed_task_id, applied, stored["task"])
-        self._timers(uow, record, snapshot, stored["timer"])
-        self._subscriptions(uow, record, snapshot, applied, stored["subscription"])
-        self._jobs(uow, record, snapshot, now, applied, stored["job"])
+        # a kind with no stored rows and nothing in the snapshot has nothing to diff (most
+        # steps touch one or two of the four)
+        if stored["task"] or snapshot.user_tasks:
+            self._tasks(uow, record, snapshot, now, completed_task_id, applied, stored["task"])
+        if stored["timer"] or snapshot.timers:
+            self._timers(uow, record, snapshot, stored["timer"])
+        if stored["subscription"] or snapshot.subscriptions:
+            self._subscriptions(uow, record, snapshot, applied, stored["subscription"])
+        if stored["job"] or snapshot.jobs:
+            self._jobs(uow, record, snapshot, now, applied, stored["job"])
         domain_events.klantgroep_changed(uow, now, {} if new else instance.variables, record)
         if new:
             events.audit(uow, now, actor, "instance.started", instance=record)

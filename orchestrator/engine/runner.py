@@ -48,7 +48,7 @@ from orchestrator.domain.errors import (
     NotFound,
 )
 from orchestrator.domain.runtime import InstanceSnapshot, InstanceStatus
-from orchestrator.engine import event_subprocess
+from orchestrator.engine import event_subprocess, hot
 from orchestrator.engine.compiler import Compiler
 from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
 from orchestrator.engine.dmn import evaluate_decision, parse_dmn
@@ -80,14 +80,32 @@ class _Loaded:
 
 
 class SpiffEngine:
-    """:class:`~orchestrator.engine.contract.ProcessEngine` on SpiffWorkflow 3.2."""
+    """:class:`~orchestrator.engine.contract.ProcessEngine` on SpiffWorkflow 3.2.
 
-    def __init__(self, clock: Clock, *, cache_size: int = 64) -> None:
+    ``hot_size`` workflows are kept alive between steps, keyed by the state they were
+    serialized to (:mod:`.hot`); 0 restores every step from its state. ``verify_hot``
+    (tests) restores the state on every hit too and fails unless the kept workflow is
+    exactly what restoring gives; None takes :attr:`VERIFY_HOT`.
+    """
+
+    #: the default of ``verify_hot`` (the test suite turns it on for every engine)
+    VERIFY_HOT = False
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        cache_size: int = 64,
+        hot_size: int = 128,
+        verify_hot: bool | None = None,
+    ) -> None:
         self.clock = clock
         self._compiler = Compiler()
         self._registry = build_serializer().registry
         self._cache: OrderedDict[str, _Loaded] = OrderedDict()
         self._cache_size = cache_size
+        self.hot = hot.HotWorkflows(hot_size)
+        self._verify_hot = self.VERIFY_HOT if verify_hot is None else verify_hot
 
     # -- deploy ----------------------------------------------------------------------------
 
@@ -300,12 +318,30 @@ class SpiffEngine:
 
     def _restore(self, bundle: str, state: str) -> tuple[_Loaded, Any]:
         loaded = self._load(bundle)
+        kept = self.hot.take(state, loaded)
+        if kept is not None:
+            if self._verify_hot:
+                self._verify(kept, loaded, state)
+            return loaded, kept
+        return loaded, self._deserialize(loaded, state)
+
+    def _deserialize(self, loaded: _Loaded, state: str) -> Any:
         workflow = self._registry.restore(
             json.loads(state), spec=loaded.spec, subprocess_specs=loaded.subprocess_specs
         )
         workflow.script_engine = loaded.script_engine
         event_subprocess.install(workflow)
-        return loaded, workflow
+        return workflow
+
+    def _verify(self, kept: Any, loaded: _Loaded, state: str) -> None:
+        """Verifying mode: fail unless ``kept`` is what restoring ``state`` gives."""
+        problems = []
+        again = self._serialize(kept)
+        if again != state:
+            problems.append("the kept workflow no longer serializes to its state")
+        problems.extend(hot.differences(kept, self._deserialize(loaded, state)))
+        if problems:
+            raise AssertionError("hot workflow differs from its state: " + "; ".join(problems))
 
     @staticmethod
     def _find(workflow: Any, task_id: str) -> Any:
@@ -404,7 +440,7 @@ class SpiffEngine:
     ) -> InstanceSnapshot:
         try:
             act()
-            return self._snapshot(workflow, loaded, completed)
+            snapshot = self._snapshot(workflow, loaded, completed)
         except KetenregieError:
             raise
         except EngineFailure:
@@ -418,12 +454,24 @@ class SpiffEngine:
             task = getattr(exc, "task", None)
             element = task.task_spec.bpmn_id if task is not None else None
             raise EngineFailure(str(exc).split("\n")[0], element_id=element) from None
+        if (
+            snapshot.status == InstanceStatus.RUNNING
+            and self.hot.enabled
+            and hot.reusable(workflow)
+        ):
+            # nothing touches the workflow after it was serialized: the next step of this
+            # instance (reading this state back) can take it as it is
+            self.hot.put(snapshot.state, loaded, workflow)
+        return snapshot
+
+    def _serialize(self, workflow: Any) -> str:
+        return _STATE_ENCODER.encode(self._registry.convert(workflow))
 
     def _snapshot(self, workflow: Any, loaded: _Loaded, completed: list[str]) -> InstanceSnapshot:
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
 
         def serialize() -> str:
-            return _STATE_ENCODER.encode(self._registry.convert(workflow))
+            return self._serialize(workflow)
 
         # Signals are broadcast (to other instances too) even when one is caught here.
         signals = [loaded.signal_throwers[e] for e in completed if e in loaded.signal_throwers]

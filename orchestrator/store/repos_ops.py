@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, or_, select, update
+from sqlalchemy import Connection, delete, literal_column, or_, select, update
 
 from orchestrator.store import fast
 from orchestrator.store.records import (
@@ -17,7 +17,7 @@ from orchestrator.store.records import (
     names_of,
     values_of,
 )
-from orchestrator.store.tables import audit_events, incidents, outbox
+from orchestrator.store.tables import TASK_COMPLETED, audit_events, incidents, outbox
 
 # written several times per engine step: built once (their cache keys are memoized)
 _INSERT_OUTBOX = fast.insert(outbox, [n for n in names_of(OutboxRecord) if n != "id"])
@@ -176,7 +176,11 @@ class AuditRepository(_Batched):
         self.flush()
         row = self._conn.execute(
             select(audit_events.c.id)
-            .where(audit_events.c.task_id == task_id, audit_events.c.action == "task.completed")
+            .where(
+                audit_events.c.task_id == task_id,
+                # inline, so the planner matches the partial index on completions
+                audit_events.c.action == literal_column(f"'{TASK_COMPLETED}'"),
+            )
             .limit(1)
         ).first()
         return row is not None

@@ -42,14 +42,22 @@ _INSERT_INSTANCE = fast.insert(process_instances, _INSTANCE_COLUMNS)
 _GET_INSTANCE = fast.Prepared(
     select(process_instances).where(process_instances.c.id == bindparam("instance_id"))
 )
-_UPDATE_INSTANCE = fast.Prepared(
-    update(process_instances)
-    .where(
-        process_instances.c.id == bindparam("instance_id"),
-        process_instances.c.version == bindparam("expected_version"),
+
+
+def _update_instance(columns: Sequence[str]) -> fast.Prepared:
+    return fast.Prepared(
+        update(process_instances)
+        .where(
+            process_instances.c.id == bindparam("instance_id"),
+            process_instances.c.version == bindparam("expected_version"),
+        )
+        .values({name: bindparam(name) for name in columns})
     )
-    .values({name: bindparam(name) for name in _STEP_COLUMNS})
-)
+
+
+_UPDATE_INSTANCE = _update_instance(_STEP_COLUMNS)
+#: most steps leave the status as it was: not in the SET, SQLite leaves its index alone
+_UPDATE_INSTANCE_SAME_STATUS = _update_instance([c for c in _STEP_COLUMNS if c != "status"])
 _INSERT_TASK = fast.insert(human_tasks, names_of(HumanTaskRecord))
 _INSERT_CANDIDATES = fast.insert(task_candidates, ("task_id", "kind", "value"))
 _GET_TASK = fast.Prepared(select(human_tasks).where(human_tasks.c.id == bindparam("task_id")))
@@ -74,9 +82,18 @@ class InstanceRepository:
         found = _GET_INSTANCE.records(self._conn, {"instance_id": instance_id}, InstanceRecord)
         return found[0] if found else None
 
-    def update(self, record: InstanceRecord, *, expected_version: int) -> None:
+    def update(
+        self,
+        record: InstanceRecord,
+        *,
+        expected_version: int,
+        previous_status: str | None = None,
+    ) -> None:
         """Write ``record``'s step columns (state, status, variables, serializer version,
         version, end) if the stored version is still ``expected_version``.
+
+        ``previous_status``: the status of that version (as read); when the record keeps
+        it, the status column is not written (nor its index).
 
         Raises:
             Conflict: someone else wrote the instance since it was read.
@@ -85,7 +102,12 @@ class InstanceRepository:
         values.pop("id")
         values["instance_id"] = record.id
         values["expected_version"] = expected_version
-        if _UPDATE_INSTANCE.execute(self._conn, values) != 1:
+        statement = (
+            _UPDATE_INSTANCE_SAME_STATUS
+            if previous_status is not None and previous_status == record.status
+            else _UPDATE_INSTANCE
+        )
+        if statement.execute(self._conn, values) != 1:
             raise Conflict(f"instance {record.id} was changed concurrently")
 
     def find(

@@ -35,6 +35,8 @@ metadata = MetaData(
 )
 
 ID = 36  # uuid text
+#: the audit action of a task completion (partially indexed by task)
+TASK_COMPLETED = "task.completed"
 KEY = 200  # BPMN ids, names, user ids
 
 blobs = Table(
@@ -110,25 +112,31 @@ process_instances = Table(
     Column("parent_instance_id", String(ID), nullable=True),
 )
 
+# Every index is written on each task insert and delete (a step or two per journey), so
+# only those a query needs (migration 0004): the instance's tasks, worklists by business
+# key or assignee, and the API worklist (always by organisation for a caseworker, maybe by
+# process and element). Candidate checks are correlated lookups on the candidates' primary
+# key; due dates and names are only sorted on, after one of these filters.
 human_tasks = Table(
     "human_tasks",
     metadata,
     Column("id", String(ID), primary_key=True),
     Column("instance_id", ForeignKey("process_instances.id"), nullable=False, index=True),
-    Column("element_id", String(KEY), nullable=False, index=True),
+    Column("element_id", String(KEY), nullable=False),
     Column("name", String(KEY), nullable=True),
     Column("lane", String(KEY), nullable=True),
     Column("candidate_groups", JSON, nullable=False),
     Column("candidate_users", JSON, nullable=False),
     Column("assignee", String(KEY), nullable=True, index=True),
-    Column("due_at", UtcDateTime, nullable=True, index=True),
-    Column("organisation", String(KEY), nullable=True, index=True),
+    Column("due_at", UtcDateTime, nullable=True),
+    Column("organisation", String(KEY), nullable=True),
     Column("business_key", String(KEY), nullable=True, index=True),
-    Column("process_key", String(KEY), nullable=False, index=True),
+    Column("process_key", String(KEY), nullable=False),
     Column("process_version", Integer, nullable=False),
     Column("form", JSON, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("claimed_at", UtcDateTime, nullable=True),
+    Index(None, "organisation", "process_key", "element_id"),
 )
 
 task_candidates = Table(
@@ -138,7 +146,6 @@ task_candidates = Table(
     Column("kind", String(10), nullable=False),  # 'group' | 'user'
     Column("value", String(KEY), nullable=False),
     PrimaryKeyConstraint("task_id", "kind", "value"),
-    Index("ix_task_candidates_kind_value", "kind", "value"),
 )
 
 timers = Table(
@@ -194,18 +201,20 @@ jobs = Table(
     Column("instance_id", ForeignKey("process_instances.id"), nullable=False, index=True),
     Column("task_id", String(ID), nullable=False, unique=True),
     Column("element_id", String(KEY), nullable=False),
-    Column("topic", String(KEY), nullable=False, index=True),
+    Column("topic", String(KEY), nullable=False),
     Column("variables", JSON, nullable=False),
     Column("attempts", Integer, nullable=False),
     Column("max_attempts", Integer, nullable=False),
     Column("retry_intervals", JSON, nullable=False),
     # pending | locked | failed | incident | done
-    Column("status", String(20), nullable=False, index=True),
-    Column("due_at", UtcDateTime, nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
     Column("locked_by", String(KEY), nullable=True),
     Column("lock_expires_at", UtcDateTime, nullable=True),
     Column("last_error", Text, nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
+    # fetch-and-lock: a worker's topics, pending and due (or locked and expired)
+    Index(None, "topic", "status", "due_at"),
 )
 
 incidents = Table(
@@ -252,6 +261,14 @@ audit_events = Table(
     Column("process_key", String(KEY), nullable=True),
     Column("business_key", String(KEY), nullable=True),
     Column("element_id", String(KEY), nullable=True),
-    Column("task_id", String(ID), nullable=True, index=True),
+    Column("task_id", String(ID), nullable=True),
     Column("details", JSON, nullable=False),
+    # "was this task completed already?" (a second completion is a conflict); only the
+    # completions are indexed, not every row that names a task (migration 0004)
+    Index(
+        "ix_audit_events_task_completed",
+        "task_id",
+        sqlite_where=text(f"action = '{TASK_COMPLETED}'"),
+        postgresql_where=text(f"action = '{TASK_COMPLETED}'"),
+    ),
 )

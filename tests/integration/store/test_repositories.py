@@ -81,6 +81,31 @@ def test_stale_version_raises_conflict(store):
     assert (stored.state, stored.version) == ("a", 2)
 
 
+def test_update_with_or_without_a_status_change(store):
+    record = _instance(store)
+    assert record.status == "running"
+    with store.uow() as uow:  # the status as read is kept: the status column is left out
+        uow.instances.update(
+            replace(record, version=2, state="a"), expected_version=1, previous_status="running"
+        )
+        uow.commit()
+    with store.uow() as uow, pytest.raises(Conflict):
+        uow.instances.update(
+            replace(record, version=2, state="b"), expected_version=1, previous_status="running"
+        )
+    with store.uow() as uow:
+        uow.instances.update(
+            replace(record, version=3, state="c", status="completed"),
+            expected_version=2,
+            previous_status="running",
+        )
+        uow.commit()
+    with store.uow(read_only=True) as uow:
+        stored = uow.instances.get(record.id)
+        assert (stored.state, stored.status, stored.version) == ("c", "completed", 3)
+        assert [i.id for i in uow.instances.find(status="completed")] == [record.id]
+
+
 def test_times_round_trip_as_aware_utc(store):
     record = _instance(store)
     with store.uow(read_only=True) as uow:
