@@ -104,12 +104,14 @@ def serve(data_dir: Path, port: int) -> None:
 
     from bench.core import quiet_logging
     from orchestrator.api.app import authenticator_from, create_app
+    from orchestrator.api.server import freeze_startup_heap
     from orchestrator.bootstrap import build_default
 
     quiet_logging()
     settings = _settings(data_dir)
     container = build_default(settings)
     app = create_app(container, authenticator_from(settings))
+    freeze_startup_heap()  # as `ketenregie serve` does
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -104,6 +105,7 @@ class SpiffEngine:
         self._registry = build_serializer().registry
         self._cache: OrderedDict[str, _Loaded] = OrderedDict()
         self._cache_size = cache_size
+        self._cache_lock = threading.Lock()
         self.hot = hot.HotWorkflows(hot_size)
         self._verify_hot = self.VERIFY_HOT if verify_hot is None else verify_hot
 
@@ -289,10 +291,11 @@ class SpiffEngine:
     # -- internals -------------------------------------------------------------------------
 
     def _load(self, bundle: str) -> _Loaded:
-        cached = self._cache.get(bundle)
-        if cached is not None:
-            self._cache.move_to_end(bundle)
-            return cached
+        with self._cache_lock:  # API threads run steps at once (on PostgreSQL)
+            cached = self._cache.get(bundle)
+            if cached is not None:
+                self._cache.move_to_end(bundle)
+                return cached
         dct = json.loads(bundle)
         spec = self._registry.restore(dct["spec"])
         subprocess_specs = {
@@ -311,9 +314,13 @@ class SpiffEngine:
             and isinstance(task_spec.event_definition, SignalEventDefinition)
         }
         loaded = _Loaded(dct["key"], spec, subprocess_specs, engine, throwers)
-        self._cache[bundle] = loaded
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        with self._cache_lock:
+            raced = self._cache.get(bundle)
+            if raced is not None:
+                return raced  # another thread loaded it meanwhile: one object per bundle
+            self._cache[bundle] = loaded
+            if len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return loaded
 
     def _restore(self, bundle: str, state: str) -> tuple[_Loaded, Any]:
