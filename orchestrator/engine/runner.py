@@ -24,11 +24,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import (  # type: ignore
     MessageEventDefinition,
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (  # type: ignore[import-untyped, unused-ignore]
-    CatchingEvent,
     ThrowingEvent,
-)
-from SpiffWorkflow.bpmn.specs.mixins.events.start_event import (  # type: ignore[import-untyped, unused-ignore]
-    StartEvent,
 )
 from SpiffWorkflow.bpmn.specs.mixins.user_task import (  # type: ignore[import-untyped, unused-ignore]
     UserTask,
@@ -50,6 +46,7 @@ from orchestrator.domain.errors import (
 )
 from orchestrator.domain.runtime import InstanceSnapshot, InstanceStatus
 from orchestrator.engine import event_subprocess, hot
+from orchestrator.engine.catching import error_catcher, trigger_start_events
 from orchestrator.engine.compiler import Compiler
 from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
 from orchestrator.engine.dmn import evaluate_decision, parse_dmn
@@ -58,7 +55,7 @@ from orchestrator.engine.scope import share_changes
 from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
 from orchestrator.engine.serializer import build_serializer
 from orchestrator.engine.snapshot import SnapshotBuilder, all_tasks, waiting_events
-from orchestrator.engine.specs import TIMER_CLASSES, ExternalTask
+from orchestrator.engine.specs import ExternalTask
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +153,7 @@ class SpiffEngine:
                     break
                 for task in internal:
                     task.run()
-            self._trigger_start_events(workflow, message_name, variables)
+            trigger_start_events(workflow, message_name, variables)
             self._advance(workflow, completed)
 
         return self._guarded(workflow, loaded, completed, act)
@@ -211,7 +208,7 @@ class SpiffEngine:
         task = self._open_task(workflow, task_id, ExternalTask, "job")
         payload = {**(variables or {}), "errorCode": error_code, "errorMessage": message}
         event = BpmnEvent(ErrorEventDefinition(error_code, code=error_code), payload)
-        catcher = _error_catcher(workflow, task, event)
+        catcher = error_catcher(workflow, task, event)
         if catcher is None:
             raise BpmnErrorRaised(
                 error_code=error_code, error_message=message, element_id=task.task_spec.bpmn_id
@@ -365,50 +362,6 @@ class SpiffEngine:
             raise Conflict(f"{what} {task_id} is no longer open")
         return task
 
-    def _trigger_start_events(
-        self, workflow: Any, message_name: str | None, variables: Mapping[str, Any]
-    ) -> None:
-        """Fire the start event(s) this start is for and cancel the others, as Camunda does:
-        a message start for ``message_name``; else the none start event; else (a process
-        with only timer starts, started by the scheduler) its timer start events."""
-        starts = [
-            t
-            for t in workflow.tasks.values()
-            if isinstance(t.task_spec, StartEvent)
-            and t.state in (TaskState.READY, TaskState.WAITING)
-            and _only_internal_ancestors(t)  # not the start of an event subprocess
-        ]
-        if message_name is not None:
-            chosen = [
-                t
-                for t in starts
-                if isinstance(t.task_spec.event_definition, MessageEventDefinition)
-                and t.task_spec.event_definition.name == message_name
-            ]
-            if not chosen:
-                raise NotFound(f"the process has no message start event for '{message_name}'")
-        else:
-            chosen = [t for t in starts if t.state == TaskState.READY] or [
-                t for t in starts if isinstance(t.task_spec.event_definition, TIMER_CLASSES)
-            ]
-        for task in starts:
-            if task not in chosen:
-                task.cancel()
-        for task in chosen:
-            spec = task.task_spec
-            definition = spec.event_definition
-            if isinstance(definition, MessageEventDefinition):
-                spec.catch(task, BpmnEvent(definition, dict(variables)))
-                spec._update(task)
-            elif isinstance(definition, TIMER_CLASSES):
-                # Started because its timer fired (the scheduler) or by hand. The scheduler
-                # repeats a cycle; here the start event fires once. SpiffWorkflow predicts no
-                # children for cycle timers (it adds one per cycle), so add them.
-                task._set_internal_data(event_fired=True)
-                if not task.children:
-                    task._sync_children(spec.outputs, TaskState.FUTURE)
-                spec._update(task)
-
     def _advance(self, workflow: Any, completed: list[str]) -> None:
         ran = 0
 
@@ -483,44 +436,6 @@ class SpiffEngine:
         # Signals are broadcast (to other instances too) even when one is caught here.
         signals = [loaded.signal_throwers[e] for e in completed if e in loaded.signal_throwers]
         return builder.build(serialize, completed, signals)
-
-
-def _only_internal_ancestors(task: Any) -> bool:
-    node = task.parent
-    while node is not None:
-        if node.task_spec.bpmn_id is not None:
-            return False
-        node = node.parent
-    return True
-
-
-def _error_catcher(workflow: Any, task: Any, event: Any) -> Any | None:
-    """What catches the error ``event`` raised by ``task``: the nearest error boundary
-    event, or error event subprocess of an enclosing scope (the task's own boundary events
-    first, then the event subprocesses of its scope, then the boundary events of that
-    scope's activity, and so on outwards)."""
-    current: Any = task
-    while current is not None:
-        parent = current.parent
-        if parent is not None:
-            for sibling in parent.children:
-                spec = sibling.task_spec
-                if (
-                    sibling is not current
-                    and sibling.state == TaskState.WAITING
-                    and isinstance(spec, CatchingEvent)
-                    and isinstance(spec.event_definition, ErrorEventDefinition)
-                    and spec.event_definition.catches(sibling, event)
-                ):
-                    return sibling
-        sub = current.workflow
-        start = event_subprocess.error_start(sub, event)
-        if start is not None:
-            return start
-        if sub is workflow or sub.parent_task_id is None:
-            return None
-        current = workflow.get_task_from_id(sub.parent_task_id)
-    return None
 
 
 def iter_waiting(workflow: Any) -> Iterator[Any]:
