@@ -83,7 +83,7 @@ def create_app(container: Container, authenticator: Authenticator) -> FastAPI:
         authenticator=authenticator,
         inline_auth=isinstance(authenticator, StaticTokenAuthenticator),
     )
-    registry = metrics.Metrics(queries)
+    registry = metrics.Metrics(queries, container.store)
     problems.install(app)
     for module in (deployments, definitions, instances, tasks, messages, incidents, audit, health):
         app.include_router(module.router, prefix=PREFIX)

@@ -15,6 +15,7 @@ from prometheus_client.registry import Collector
 
 from orchestrator.api.deps import PROBLEM_RESPONSES, CtxDep
 from orchestrator.application.queries import QueryService
+from orchestrator.store.uow import Store
 
 LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
@@ -22,8 +23,9 @@ LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0
 class StoreCollector(Collector):
     """Counts from the store, computed when Prometheus scrapes."""
 
-    def __init__(self, queries: QueryService) -> None:
+    def __init__(self, queries: QueryService, store: Store) -> None:
         self._queries = queries
+        self._store = store
 
     def describe(self) -> Iterable[Metric]:
         return []  # no scrape at registration time
@@ -63,13 +65,29 @@ class StoreCollector(Collector):
         )
         for action, count in sorted(stats.job_outcomes.items()):
             outcomes.add_metric([action.removeprefix("job.")], count)
-        return [instances, tasks, timers, incidents, jobs, outcomes]
+        return [instances, tasks, timers, incidents, jobs, outcomes, *self._commits()]
+
+    def _commits(self) -> list[Metric]:
+        """Group commit on SQLite: how many writes shared a transaction (and its fsync)."""
+        counts = self._store.group_commits()
+        if counts is None:
+            return []
+        transactions, writes = counts
+        commits = CounterMetricFamily(
+            "ketenregie_db_group_commits", "SQLite transactions committed for groups of writes"
+        )
+        commits.add_metric([], transactions)
+        grouped = CounterMetricFamily(
+            "ketenregie_db_grouped_writes", "Units of work committed in those transactions"
+        )
+        grouped.add_metric([], writes)
+        return [commits, grouped]
 
 
 class Metrics:
     """The registry of one application."""
 
-    def __init__(self, queries: QueryService) -> None:
+    def __init__(self, queries: QueryService, store: Store) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
         self.latency = Histogram(
             "ketenregie_http_request_duration_seconds",
@@ -78,7 +96,7 @@ class Metrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
-        self.registry.register(StoreCollector(queries))
+        self.registry.register(StoreCollector(queries, store))
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.latency.labels(method, route, str(status)).observe(seconds)

@@ -181,6 +181,13 @@ class Store:
         """A new unit of work; ``read_only`` skips SQLite's write lock (queries only)."""
         return UnitOfWork(self.engine, read_only=read_only, group=self._group)
 
+    def group_commits(self) -> tuple[int, int] | None:
+        """(transactions committed, units of work they held) since start, when this store
+        commits in groups (SQLite); None otherwise."""
+        if self._group is None:
+            return None
+        return self._group.groups_committed, self._group.members_committed
+
     def dispose(self) -> None:
         """Close all pooled connections."""
         if self._group is not None:

@@ -3,6 +3,7 @@ messages, incidents, health and metrics."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.integration.api.conftest import melding_xml, with_properties
@@ -208,6 +209,11 @@ def test_health_openapi_and_metrics(client, headers, started):
     assert 'ketenregie_instances{process_key="melding",status="running"} 1.0' in text
     assert 'ketenregie_open_tasks{candidate_group="poortwachter"} 1.0' in text
     assert "ketenregie_due_timers 0.0" in text
+    # SQLite: the writes so far (deploy, start) were committed, alone or in groups
+    commits = re.search(r"^ketenregie_db_group_commits_total (\S+)$", text, re.MULTILINE)
+    writes = re.search(r"^ketenregie_db_grouped_writes_total (\S+)$", text, re.MULTILINE)
+    assert commits and writes
+    assert 1 <= float(commits.group(1)) <= float(writes.group(1))
     assert (
         'ketenregie_http_request_duration_seconds_count{method="POST",route="instances.start",status="201"} 1.0'
         in text
