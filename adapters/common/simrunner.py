@@ -40,6 +40,11 @@ class SimulatorServer:
         return self.simulator.state
 
     @property
+    def running(self) -> bool:
+        """Whether the server listens (started and not stopped)."""
+        return self._server is not None
+
+    @property
     def url(self) -> str:
         """``http://host:port`` of the running server."""
         return f"http://{self.host}:{self.port}"

@@ -9,6 +9,7 @@ one. The users file gets one user per role with a known token (``<role>-demo``).
 from __future__ import annotations
 
 import socket
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,12 +67,6 @@ class DemoUser:
     token: str
 
 
-def _free_port(host: str) -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
-
-
 def _port_free(host: str, port: int) -> bool:
     with socket.socket() as sock:
         try:
@@ -105,10 +100,16 @@ def start_simulators(settings: Settings) -> tuple[list[SimulatorServer], Setting
     for name, url in wanted.items():
         host = url.hostname or "127.0.0.1"
         port = url.port or 0
-        if not port or not _port_free(host, port):
-            port = _free_port(host)
-            log.warning("demo.simulator_port_taken", simulator=name, wanted=url.port, port=port)
-        server = SimulatorServer(create(name, adapters), host=host, port=port).start()
+        server = SimulatorServer(create(name, adapters), host=host, port=port)
+        if port and _port_free(host, port):
+            with suppress(RuntimeError):  # taken between the check and the bind
+                server.start()
+        if not server.running:
+            server.port = 0
+            server.start()
+            log.warning(
+                "demo.simulator_port_taken", simulator=name, wanted=url.port, port=server.port
+            )
         servers.append(server)
         ports[name] = server.port
     gemeente = adapters.gemeente.model_copy(

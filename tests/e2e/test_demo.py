@@ -3,8 +3,10 @@
 Seeding replays journeys that began in the past on a manual clock up to now: the 7- and
 14-day klantreis timers have fired, so the trainer and the werkcoach have work, journeys
 are spread over the phases, later timers are pending and exactly one incident is open.
-80 journeys (about five months of a steady inflow) cover ten roles on any day; with 40 it
-depends on where the weekends fall.
+The seed is fixed, but the window ends at the wall clock's now, so which tasks are open
+depends on the day and the hour the test runs. 150 journeys (about nine months of a steady
+inflow) left work for 11-17 roles over 19 start times spread across three days; 80 left
+9-15, and once 9 in CI, so the test seeds 150 and asks for nine.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ def test_demo_seeds_every_journey_with_tasks_timers_and_one_incident(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("KETENREGIE_")}
     began = time.monotonic()
     run = subprocess.run(
-        [*CLI, "demo", "--data-dir", str(tmp_path), "--no-serve", "--journeys", "80", "--json"],
+        [*CLI, "demo", "--data-dir", str(tmp_path), "--no-serve", "--journeys", "150", "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -47,7 +49,7 @@ def test_demo_seeds_every_journey_with_tasks_timers_and_one_incident(tmp_path):
     assert processes == TOP_LEVEL  # sub-diagrams run inside their journeys
     assert seeded["timers_fired"] > 0 and seeded["since"] < seeded["until"]
     groups = summary["openTasksPerGroup"]
-    assert len(groups) >= 10, groups
+    assert len(groups) >= 9, groups
     assert {"werkcoach", "trainer"} & set(groups), groups
     klantreis = summary["journeysPerPhase"]["klantreis"]
     beyond_melding = {p for p in klantreis if not p.startswith(("melding", "("))}
