@@ -343,7 +343,9 @@ class SpiffEngine:
         again = self._serialize(kept)
         if again != state:
             problems.append("the kept workflow no longer serializes to its state")
-        problems.extend(hot.differences(kept, self._deserialize(loaded, state)))
+        fresh = self._deserialize(loaded, state)
+        problems.extend(hot.differences(kept, fresh))
+        hot.dismantle(fresh)
         if problems:
             raise AssertionError("hot workflow differs from its state: " + "; ".join(problems))
 
@@ -398,9 +400,31 @@ class SpiffEngine:
     def _guarded(
         self, workflow: Any, loaded: _Loaded, completed: list[str], act: Callable[[], None]
     ) -> InstanceSnapshot:
+        """Run ``act`` and snapshot the workflow; then keep it for the instance's next step,
+        or take it apart (see :func:`hot.dismantle`)."""
+        kept = False
+        try:
+            snapshot = self._step(workflow, loaded, completed, act)
+            if (
+                snapshot.status == InstanceStatus.RUNNING
+                and self.hot.enabled
+                and hot.reusable(workflow)
+            ):
+                # nothing touches the workflow after it was serialized: the next step of
+                # this instance (reading this state back) can take it as it is
+                self.hot.put(snapshot.state, loaded, workflow)
+                kept = True
+            return snapshot
+        finally:
+            if not kept:
+                hot.dismantle(workflow)
+
+    def _step(
+        self, workflow: Any, loaded: _Loaded, completed: list[str], act: Callable[[], None]
+    ) -> InstanceSnapshot:
         try:
             act()
-            snapshot = self._snapshot(workflow, loaded, completed)
+            return self._snapshot(workflow, loaded, completed)
         except KetenregieError:
             raise
         except EngineFailure:
@@ -414,15 +438,6 @@ class SpiffEngine:
             task = getattr(exc, "task", None)
             element = task.task_spec.bpmn_id if task is not None else None
             raise EngineFailure(str(exc).split("\n")[0], element_id=element) from None
-        if (
-            snapshot.status == InstanceStatus.RUNNING
-            and self.hot.enabled
-            and hot.reusable(workflow)
-        ):
-            # nothing touches the workflow after it was serialized: the next step of this
-            # instance (reading this state back) can take it as it is
-            self.hot.put(snapshot.state, loaded, workflow)
-        return snapshot
 
     def _serialize(self, workflow: Any) -> str:
         return _STATE_ENCODER.encode(self._registry.convert(workflow))
