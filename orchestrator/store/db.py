@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,9 @@ from sqlalchemy.engine import Connection, make_url
 READ_ONLY = "ketenregie_read_only"
 #: how long a writer waits for SQLite's write lock (in-process queue, then busy handler)
 BUSY_TIMEOUT_S = 10.0
+#: polling of the cross-process writer lock: first pause, and the longest
+LOCK_POLL_MIN_S = 0.00005
+LOCK_POLL_MAX_S = 0.0005
 #: WAL pages between automatic checkpoints (SQLite's default is 1000)
 WAL_CHECKPOINT_PAGES = 10_000
 
@@ -63,15 +69,33 @@ def create_db_engine(url: str, *, synchronous: str = "NORMAL", **kwargs: Any) ->
 
 
 class WriterQueue:
-    """A FIFO lock: the threads of this process that want to write, in arrival order."""
+    """A FIFO lock: the threads of this process that want to write, in arrival order.
 
-    def __init__(self) -> None:
+    With ``lock_file`` it also serializes writers across processes: the thread whose turn
+    it is takes an exclusive ``flock`` on that file before it writes, so the writers of
+    several processes on one database (API processes, separate workers) take turns
+    instead of meeting in SQLite's busy handler, which sleeps up to 100 ms per retry.
+    """
+
+    def __init__(self, lock_file: Path | None = None) -> None:
         self._mutex = threading.Lock()
         self._waiters: deque[threading.Lock] = deque()
         self._held = False
+        self._lock_file = lock_file
+        self._fd: int | None = None
 
     def acquire(self, timeout: float) -> bool:
-        """Wait (without polling) until it is this thread's turn; False after ``timeout``."""
+        """Wait until it is this thread's turn (in-process: without polling); False after
+        ``timeout``."""
+        deadline = time.monotonic() + timeout
+        if not self._acquire_turn(timeout):
+            return False
+        if self._lock_file is None or self._lock_across_processes(deadline):
+            return True
+        self._release_turn()
+        return False
+
+    def _acquire_turn(self, timeout: float) -> bool:
         with self._mutex:
             if not self._held:
                 self._held = True
@@ -87,12 +111,35 @@ class WriterQueue:
                 return False
         return True  # handed over just as the wait timed out
 
+    def _lock_across_processes(self, deadline: float) -> bool:
+        """Take the file lock (this thread holds the in-process turn). Another process
+        holds it for one transaction at a time, so a short poll finds it free soon; the
+        kernel's blocking wait has no timeout, and a stopped process must not hang us."""
+        if self._fd is None:
+            assert self._lock_file is not None  # noqa: S101 - checked by the caller
+            self._fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        pause = LOCK_POLL_MIN_S
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, LOCK_POLL_MAX_S)
+
     def waiting(self) -> int:
         """How many threads wait for their turn now."""
         return len(self._waiters)
 
     def release(self) -> None:
         """Hand the lock to the longest waiting thread (or free it)."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._release_turn()
+
+    def _release_turn(self) -> None:
         with self._mutex:
             if self._waiters:
                 self._waiters.popleft().release()
@@ -105,10 +152,27 @@ _QUEUES_LOCK = threading.Lock()
 
 
 def writer_queue(database: Path) -> WriterQueue:
-    """The process-wide writer queue of the SQLite file ``database``."""
-    key = str(database.resolve())
+    """The process-wide writer queue of the SQLite file ``database`` (with its
+    cross-process lock file ``<database>-writer`` beside it)."""
+    path = database.resolve()
+    key = str(path)
     with _QUEUES_LOCK:
-        return _QUEUES.setdefault(key, WriterQueue())
+        queue = _QUEUES.get(key)
+        if queue is None:
+            queue = _QUEUES[key] = WriterQueue(path.with_name(path.name + "-writer"))
+        return queue
+
+
+def _forget_queues() -> None:
+    # A forked child inherits the parent's queues, possibly held by threads that do not
+    # exist in the child, and their lock file descriptions: an flock on an inherited
+    # description is shared with the parent. The child starts with queues of its own.
+    global _QUEUES_LOCK  # replaced: the parent's may be held by a thread gone here
+    _QUEUES_LOCK = threading.Lock()
+    _QUEUES.clear()
+
+
+os.register_at_fork(after_in_child=_forget_queues)
 
 
 def _connection_class(queue: WriterQueue) -> type[sqlite3.Connection]:
