@@ -241,6 +241,14 @@ class Settings(BaseSettings):
             "together)"
         ),
     )
+    prepare_steps: bool = Field(
+        default=False,
+        description=(
+            "Run the engine step of a task completion before its write transaction, so the "
+            "writers of other processes on the same database go on meanwhile (pays off with "
+            "several API processes; in one process the threads share one core anyway)"
+        ),
+    )
     organisation_map: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ORGANISATION_MAP))
     message_ttl: timedelta = timedelta(days=7)
     job_lock_seconds: PositiveInt = 300

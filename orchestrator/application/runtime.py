@@ -19,6 +19,7 @@ from orchestrator.application.snapshot import Applied, SnapshotWriter
 from orchestrator.config import Settings
 from orchestrator.domain.clock import Clock
 from orchestrator.domain.errors import Conflict, NotFound
+from orchestrator.domain.runtime import InstanceSnapshot
 from orchestrator.engine.contract import ProcessEngine
 from orchestrator.store.records import (
     BufferedMessageRecord,
@@ -34,6 +35,26 @@ T = TypeVar("T")
 MAX_FOLLOW_UP_DEPTH = 20
 #: how often a system use case is retried after losing an optimistic-lock race
 SYSTEM_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An engine step computed before its write transaction (see :meth:`Runtime.prepare`)."""
+
+    instance_id: str
+    version: int
+    state: str
+    step: steps.Step
+    snapshot: InstanceSnapshot
+
+    def fits(self, instance: InstanceRecord, step: steps.Step) -> bool:
+        """Whether this is ``step`` on ``instance`` as the write transaction reads it."""
+        return (
+            instance.id == self.instance_id
+            and instance.version == self.version
+            and instance.state == self.state
+            and step == self.step
+        )
 
 
 @dataclass(frozen=True)
@@ -55,6 +76,8 @@ class Runtime:
         self.clock = clock
         self.settings = settings
         self.writer = SnapshotWriter(OrganisationMap(settings.organisation_map))
+        #: run engine steps of task completions before their write transaction (:meth:`prepare`)
+        self.prepare_steps = settings.prepare_steps
         self._bundles: dict[str, str] = {}
         self._bundles_lock = threading.Lock()
 
@@ -111,6 +134,33 @@ class Runtime:
             self._bundles[bundle_hash] = content
         return content
 
+    def prepare(
+        self, find: Callable[[UnitOfWork], InstanceRecord | None], step: steps.Step
+    ) -> Prepared | None:
+        """Run ``step`` on the instance ``find`` reads, before any write transaction.
+
+        The engine step is most of the work of a step and needs nothing but the instance's
+        state, so it need not hold the write lock: with several processes writing to one
+        database (SQLite's single writer, or a PostgreSQL row lock) the others write
+        meanwhile. :meth:`advance` takes the result if the write transaction reads the
+        instance at the same version and runs the step again otherwise. Whatever fails here
+        (no such task, a refused form, an engine failure) is left to the write transaction
+        to meet, report and record, so nothing is reported twice.
+        """
+        try:
+            with self.store.uow(read_only=True) as uow:
+                instance = find(uow)
+                if instance is None or instance.status != "running":
+                    return None
+                bundle = self.bundle(uow, instance.bundle_hash)
+            snapshot = steps.perform(
+                self.engine, bundle, instance.state, step, instance_id=instance.id
+            )
+        except Exception as error:  # noqa: BLE001 - the write transaction meets it again
+            log.debug("step.not_prepared", error=type(error).__name__)
+            return None
+        return Prepared(instance.id, instance.version, instance.state, step, snapshot)
+
     def advance(
         self,
         uow: UnitOfWork,
@@ -120,15 +170,20 @@ class Runtime:
         *,
         completed_task_id: str | None = None,
         depth: int = 0,
+        prepared: Prepared | None = None,
     ) -> Applied:
-        """Run ``step`` on ``instance``, write the snapshot and its follow-ups."""
-        snapshot = steps.perform(
-            self.engine,
-            self.bundle(uow, instance.bundle_hash),
-            instance.state,
-            step,
-            instance_id=instance.id,
-        )
+        """Run ``step`` on ``instance`` (or take ``prepared``, if it still fits), write the
+        snapshot and its follow-ups."""
+        if prepared is not None and prepared.fits(instance, step):
+            snapshot = prepared.snapshot
+        else:
+            snapshot = steps.perform(
+                self.engine,
+                self.bundle(uow, instance.bundle_hash),
+                instance.state,
+                step,
+                instance_id=instance.id,
+            )
         applied = self.writer.write(
             uow,
             instance,

@@ -13,7 +13,7 @@ from orchestrator.application.identity import Actor
 from orchestrator.application.runtime import Runtime
 from orchestrator.application.views import InstanceView, TaskView
 from orchestrator.domain.errors import Conflict, Forbidden, NotFound
-from orchestrator.store.records import HumanTaskRecord
+from orchestrator.store.records import HumanTaskRecord, InstanceRecord
 from orchestrator.store.repos_runtime import TaskFilter
 from orchestrator.store.uow import UnitOfWork
 
@@ -173,6 +173,18 @@ class TaskService:
             EngineStepFailed: the process cannot proceed (an incident was recorded).
         """
 
+        step = steps.Step(op="complete_user_task", task_id=task_id, variables=dict(variables or {}))
+        prepared = None
+        if self._rt.prepare_steps:
+
+            def find(uow: UnitOfWork) -> InstanceRecord | None:
+                task = uow.tasks.get(task_id)
+                if task is None or (check is not None and _refuses(check, task)):
+                    return None
+                return uow.instances.get(task.instance_id)
+
+            prepared = self._rt.prepare(find, step)
+
         def work(uow: UnitOfWork) -> InstanceView:
             task = self._open(uow, task_id)
             if check is not None:
@@ -184,9 +196,6 @@ class TaskService:
             instance = uow.instances.get(task.instance_id)
             if instance is None:  # pragma: no cover - foreign key
                 raise NotFound(f"instance {task.instance_id} not found")
-            step = steps.Step(
-                op="complete_user_task", task_id=task_id, variables=dict(variables or {})
-            )
             # audit and event first, so the trail reads "task completed, instance completed"
             variable_names = sorted((variables or {}).keys())
             _audit(uow, self._rt, actor, "task.completed", task, {"variables": variable_names})
@@ -197,7 +206,9 @@ class TaskService:
                 instance,
                 {"task_id": task_id, "element_id": task.element_id, "completed_by": actor.user_id},
             )
-            applied = self._rt.advance(uow, instance, step, actor, completed_task_id=task_id)
+            applied = self._rt.advance(
+                uow, instance, step, actor, completed_task_id=task_id, prepared=prepared
+            )
             return InstanceView.of(applied.instance)
 
         view = self._rt.run(work)
@@ -217,6 +228,14 @@ class TaskService:
         if not is_candidate(task, actor):
             raise Forbidden(f"task {task_id} is not on the worklist of {actor.user_id}")
         return task
+
+
+def _refuses(check: Callable[[HumanTaskRecord], None], task: HumanTaskRecord) -> bool:
+    try:
+        check(task)
+    except Exception:  # noqa: BLE001 - the completing transaction raises it again
+        return True
+    return False
 
 
 def _audit(

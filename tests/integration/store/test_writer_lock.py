@@ -34,7 +34,7 @@ HOLDER = textwrap.dedent(
 
 
 def _holder(database: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen(  # noqa: S603 - our own interpreter and code
+    return subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(database)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -84,7 +84,7 @@ def test_write_transactions_hold_the_lock_until_they_end(tmp_path):
             with engine.begin() as conn:
                 conn.execute(text("INSERT INTO t VALUES (1)"))
                 # in the transaction: a writer of another process cannot get the lock
-                probe = subprocess.run(  # noqa: S603 - our own interpreter and code
+                probe = subprocess.run(
                     [
                         sys.executable,
                         "-c",
