@@ -14,10 +14,10 @@ from orchestrator.application import domain_events, events, steps
 from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM, Actor
 from orchestrator.application.job_results import JobResult, ResultOutcome
-from orchestrator.application.runtime import Runtime
+from orchestrator.application.runtime import Prepared, Runtime
 from orchestrator.application.views import JobView
 from orchestrator.domain.errors import Conflict, NotFound
-from orchestrator.store.records import IncidentRecord, JobRecord
+from orchestrator.store.records import IncidentRecord, InstanceRecord, JobRecord
 from orchestrator.store.uow import UnitOfWork
 
 log = structlog.get_logger(__name__)
@@ -73,21 +73,37 @@ class JobService:
             EngineStepFailed: the process cannot proceed (incident recorded).
         """
         actor = _worker(worker_id)
+        prepared = None
+        if self._rt.prepare_steps:
+
+            def find(uow: UnitOfWork) -> tuple[InstanceRecord, steps.Step] | None:
+                job = uow.jobs.get(job_id)
+                if job is None or job.locked_by != worker_id:
+                    return None
+                instance = uow.instances.get(job.instance_id)
+                return None if instance is None else (instance, _completion(job, variables))
+
+            prepared = self._rt.prepare(find)
 
         def work(uow: UnitOfWork) -> None:
             job = self._locked(uow, job_id, worker_id)
-            self._complete_in(uow, job, variables, actor)
+            self._complete_in(uow, job, variables, actor, prepared)
 
         self._rt.run(work)
         log.info("job.completed", job_id=job_id)
 
     def _complete_in(
-        self, uow: UnitOfWork, job: JobRecord, variables: Mapping[str, Any] | None, actor: Actor
+        self,
+        uow: UnitOfWork,
+        job: JobRecord,
+        variables: Mapping[str, Any] | None,
+        actor: Actor,
+        prepared: Prepared | None = None,
     ) -> None:
         instance = uow.instances.get(job.instance_id)
         if instance is None:  # pragma: no cover - foreign key
             raise NotFound(f"instance {job.instance_id} not found")
-        step = steps.Step(op="complete_job", task_id=job.task_id, variables=dict(variables or {}))
+        step = _completion(job, variables)
         events.audit(
             uow,
             self._rt.now(),
@@ -98,7 +114,7 @@ class JobService:
             task_id=job.task_id,
             details={"job_id": job.id, "topic": job.topic},
         )
-        self._rt.advance(uow, instance, step, actor)
+        self._rt.advance(uow, instance, step, actor, prepared=prepared)
 
     def fail(
         self,
@@ -330,3 +346,7 @@ def _interval(intervals: Sequence[float], attempts: int) -> timedelta:
     if not intervals:
         return timedelta(0)
     return timedelta(seconds=intervals[min(attempts, len(intervals)) - 1])
+
+
+def _completion(job: JobRecord, variables: Mapping[str, Any] | None) -> steps.Step:
+    return steps.Step(op="complete_job", task_id=job.task_id, variables=dict(variables or {}))

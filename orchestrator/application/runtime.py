@@ -135,9 +135,9 @@ class Runtime:
         return content
 
     def prepare(
-        self, find: Callable[[UnitOfWork], InstanceRecord | None], step: steps.Step
+        self, find: Callable[[UnitOfWork], tuple[InstanceRecord, steps.Step] | None]
     ) -> Prepared | None:
-        """Run ``step`` on the instance ``find`` reads, before any write transaction.
+        """Run the step ``find`` reads (with its instance), before any write transaction.
 
         The engine step is most of the work of a step and needs nothing but the instance's
         state, so it need not hold the write lock: with several processes writing to one
@@ -149,9 +149,10 @@ class Runtime:
         """
         try:
             with self.store.uow(read_only=True) as uow:
-                instance = find(uow)
-                if instance is None or instance.status != "running":
+                found = find(uow)
+                if found is None or found[0].status != "running":
                     return None
+                instance, step = found
                 bundle = self.bundle(uow, instance.bundle_hash)
             snapshot = steps.perform(
                 self.engine, bundle, instance.state, step, instance_id=instance.id

@@ -177,13 +177,14 @@ class TaskService:
         prepared = None
         if self._rt.prepare_steps:
 
-            def find(uow: UnitOfWork) -> InstanceRecord | None:
+            def find(uow: UnitOfWork) -> tuple[InstanceRecord, steps.Step] | None:
                 task = uow.tasks.get(task_id)
                 if task is None or (check is not None and _refuses(check, task)):
                     return None
-                return uow.instances.get(task.instance_id)
+                instance = uow.instances.get(task.instance_id)
+                return None if instance is None else (instance, step)
 
-            prepared = self._rt.prepare(find, step)
+            prepared = self._rt.prepare(find)
 
         def work(uow: UnitOfWork) -> InstanceView:
             task = self._open(uow, task_id)

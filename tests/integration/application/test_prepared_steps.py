@@ -14,7 +14,7 @@ from orchestrator.application import steps
 from orchestrator.application.identity import SYSTEM, Actor
 from orchestrator.bootstrap import build
 from orchestrator.config import Settings
-from orchestrator.domain.errors import Forbidden, ValidationFailed
+from orchestrator.domain.errors import Conflict, Forbidden, ValidationFailed
 from orchestrator.engine import runner
 from orchestrator.engine.contract import SourceFile
 from tests.integration.application.test_concurrency import _race
@@ -66,7 +66,7 @@ def test_a_step_prepared_on_an_older_version_is_run_again(
         view = app.instances.start("tweeluik", actor=poortwachter)
         tasks = {t.element_id: t for t in app.tasks.worklist(poortwachter)}
         step = steps.Step(op="complete_user_task", task_id=tasks["links"].id)
-        prepared = app.runtime.prepare(lambda uow: uow.instances.get(view.id), step)
+        prepared = app.runtime.prepare(lambda uow: (uow.instances.get(view.id), step))
         assert prepared is not None and prepared.version == 1
         # the other branch is completed before the prepared step is written
         app.tasks.complete(tasks["rechts"].id, {}, poortwachter)
@@ -117,4 +117,23 @@ def test_a_refused_completion_is_refused_once_and_changes_nothing(app, engine, p
     with pytest.raises(Forbidden):
         app.tasks.complete(task.id, {"door": "bob"}, buitenstaander)
     assert app.instances.get(view.id).version == 1
+    assert len(app.tasks.worklist(poortwachter)) == 1
+
+
+JOB = {"type": "job", "element": "Reg", "topic": "uwv.reg", "retries": 2, "intervals": [30]}
+
+
+def test_a_job_completion_takes_its_prepared_step_and_a_stranger_prepares_nothing(
+    app, engine, poortwachter
+):
+    app.runtime.prepare_steps = True
+    app.deployments.deploy([diagram("j", JOB, USER)], SYSTEM)
+    view = app.instances.start("j", actor=poortwachter)
+    [job] = app.jobs.fetch_and_lock("uwv.reg", "w1")
+    with pytest.raises(Conflict):
+        app.jobs.complete(job.id, "w2", {"uwv": "U1"})  # locked by w1
+    assert [c for c in engine.calls if c.startswith("complete_job")] == []
+    app.jobs.complete(job.id, "w1", {"uwv": "U1"})
+    assert len([c for c in engine.calls if c.startswith("complete_job")]) == 1
+    assert app.instances.get(view.id).version == 2
     assert len(app.tasks.worklist(poortwachter)) == 1
