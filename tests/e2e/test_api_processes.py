@@ -220,6 +220,7 @@ def test_two_api_processes_share_the_work_and_the_metrics(served: Served) -> Non
     _wait_for(lambda: not any(_alive(pid) for pid in api), "API processes gone", timeout=5)
     stderr = served.stderr()
     assert "Traceback" not in stderr
+    assert "metrics.parent_commits_not_shared" not in stderr  # the parent's commits count too
     assert stderr.count("api.process_stopped") == 2
     assert "api.stopped" in stderr and "messaging.stopped" in stderr
 
