@@ -259,6 +259,9 @@ class Settings(BaseSettings):
     # ---------------------------------------------------------------- HTTP API (issue 3)
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=0, le=65535)
+    #: processes serving the API on one socket (``serve --api-processes``); 1 serves it in
+    #: the process that runs the background services, more spawn API-only children
+    api_processes: PositiveInt = 1
     #: "users": users and API clients from ``users_file``; "oidc": bearer JWTs of an issuer
     auth_mode: Literal["users", "oidc"] = "users"
     #: TOML file with users and API clients (default ``<data_dir>/users.toml``)

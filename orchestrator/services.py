@@ -1,15 +1,17 @@
-"""What ``ketenregie serve`` runs in one process: API, scheduler, outbox, in-process workers.
+"""What ``ketenregie serve`` runs: API, scheduler, outbox, in-process workers.
 
 On the embedded default (SQLite, ``sqla+sqlite`` broker) one process runs everything: the
 API (uvicorn), the timer scheduler (with the hourly purge of the published outbox), the
 outbox publisher, the result consumer and an adapter worker for every partner. Against a
 real broker the workers run as ``ketenregie worker --adapters ...`` processes for scale,
-unless ``--adapters`` names some to run in-process anyway.
+unless ``--adapters`` names some to run in-process anyway. With ``--api-processes N`` (N > 1)
+the API is served by N spawned processes on one socket (:mod:`orchestrator.api.processes`)
+and this process runs the background services and supervises them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,9 @@ class ServeOptions:
             none against a real broker).
         workers: run in-process adapter workers at all (``--no-workers``: never).
         notes: lines to log once the API listens (demo users, simulators).
+        api_processes: processes serving the API (1: this process, beside the services).
+        process_logging: how a spawned API process sets up structlog (picklable; it
+            starts with structlog's defaults).
     """
 
     host: str = "127.0.0.1"
@@ -51,6 +56,8 @@ class ServeOptions:
     adapters: Sequence[str] | None = None
     workers: bool = True
     notes: Sequence[str] = field(default_factory=tuple)
+    api_processes: int = 1
+    process_logging: Callable[[], None] | None = None
 
 
 def embedded_broker(settings: Settings) -> bool:
@@ -118,8 +125,15 @@ def background_services(container: Container, options: ServeOptions) -> list[Bac
 def serve(container: Container, options: ServeOptions) -> None:
     """Serve the API with every background service until SIGINT/SIGTERM.
 
+    One API process: uvicorn in this process, the services beside it. More: the API
+    processes are spawned, this process runs the services (and shares its own group
+    commits with ``/metrics``) and supervises them.
+
     The container is not closed here (the caller owns it).
     """
+    if options.api_processes > 1:
+        _serve_processes(container, options)
+        return
     from orchestrator.api.server import build_api, run
 
     run(
@@ -128,4 +142,19 @@ def serve(container: Container, options: ServeOptions) -> None:
         port=options.port,
         background=background_services(container, options),
         on_started=options.notes,
+    )
+
+
+def _serve_processes(container: Container, options: ServeOptions) -> None:
+    from orchestrator.api.process_metrics import GroupCommitExport
+    from orchestrator.api.processes import serve_api_processes
+
+    serve_api_processes(
+        container.settings,
+        options.host,
+        options.port,
+        options.api_processes,
+        background=[*background_services(container, options), GroupCommitExport(container.store)],
+        on_started=options.notes,
+        configure_logging=options.process_logging,
     )

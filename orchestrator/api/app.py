@@ -6,6 +6,7 @@ build as many apps as they like, each on its own database.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -59,12 +60,16 @@ def authenticator_from(settings: Settings) -> Authenticator:
     return StaticTokenAuthenticator.from_file(settings.users_file)
 
 
-def create_app(container: Container, authenticator: Authenticator) -> FastAPI:
+def create_app(
+    container: Container, authenticator: Authenticator, *, metrics_dir: Path | None = None
+) -> FastAPI:
     """Build the API on a wired container.
 
     Args:
         container: the application services (see :func:`orchestrator.bootstrap.build`).
         authenticator: turns bearer tokens into principals.
+        metrics_dir: prometheus_client's multiprocess directory when this app is served by
+            one of several processes (``/metrics`` then adds up all of them).
     """
     settings = container.settings
     app = FastAPI(
@@ -83,7 +88,7 @@ def create_app(container: Container, authenticator: Authenticator) -> FastAPI:
         authenticator=authenticator,
         inline_auth=isinstance(authenticator, StaticTokenAuthenticator),
     )
-    registry = metrics.Metrics(queries, container.store)
+    registry = metrics.Metrics(queries, container.store, multiprocess_dir=metrics_dir)
     problems.install(app)
     for module in (deployments, definitions, instances, tasks, messages, incidents, audit, health):
         app.include_router(module.router, prefix=PREFIX)

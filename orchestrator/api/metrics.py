@@ -1,12 +1,16 @@
 """Prometheus metrics: request latency, and counts read from the store on each scrape.
 
 Each application has its own registry (nothing global), so several apps in one process
-(tests) do not mix their figures.
+(tests) do not mix their figures. Served from several processes (``serve --api-processes``)
+the per-process figures (request latency, SQLite group commits) are added up over all of
+them through prometheus_client's multiprocess files (:mod:`.process_metrics`); the counts
+from the store are the same whichever process computes them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
@@ -14,6 +18,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 
 from orchestrator.api.deps import PROBLEM_RESPONSES, CtxDep
+from orchestrator.api.process_metrics import GroupCommitCounters, require_multiprocess
 from orchestrator.application.queries import QueryService
 from orchestrator.store.uow import Store
 
@@ -21,11 +26,16 @@ LATENCY_BUCKETS = (0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0
 
 
 class StoreCollector(Collector):
-    """Counts from the store, computed when Prometheus scrapes."""
+    """Counts from the store, computed when Prometheus scrapes.
 
-    def __init__(self, queries: QueryService, store: Store) -> None:
+    ``group_commits`` False leaves the group commit counters out (another collector
+    reports them summed over processes).
+    """
+
+    def __init__(self, queries: QueryService, store: Store, *, group_commits: bool = True) -> None:
         self._queries = queries
         self._store = store
+        self._group_commits = group_commits
 
     def describe(self) -> Iterable[Metric]:
         return []  # no scrape at registration time
@@ -69,7 +79,7 @@ class StoreCollector(Collector):
 
     def _commits(self) -> list[Metric]:
         """Group commit on SQLite: how many writes shared a transaction (and its fsync)."""
-        counts = self._store.group_commits()
+        counts = self._store.group_commits() if self._group_commits else None
         if counts is None:
             return []
         transactions, writes = counts
@@ -85,21 +95,50 @@ class StoreCollector(Collector):
 
 
 class Metrics:
-    """The registry of one application."""
+    """The registry of one application.
 
-    def __init__(self, queries: QueryService, store: Store) -> None:
+    Args:
+        queries: the store's read side (counts per scrape).
+        store: the store (its group commit totals).
+        multiprocess_dir: the directory of prometheus_client's multiprocess files when this
+            process is one of several serving the API; None: this process alone.
+    """
+
+    def __init__(
+        self, queries: QueryService, store: Store, *, multiprocess_dir: Path | None = None
+    ) -> None:
         self.registry = CollectorRegistry(auto_describe=False)
+        self._shared: GroupCommitCounters | None = None
+        if multiprocess_dir is not None:
+            from prometheus_client.multiprocess import MultiProcessCollector
+
+            require_multiprocess(multiprocess_dir)
+            # this process's histogram goes to the files only; a scrape reads every file
+            MultiProcessCollector(self.registry, path=str(multiprocess_dir))  # type: ignore[no-untyped-call]  # prometheus_client leaves it unannotated
+            self._shared = GroupCommitCounters.of(store)
         self.latency = Histogram(
             "ketenregie_http_request_duration_seconds",
             "HTTP request latency",
             labelnames=["method", "route", "status"],
             buckets=LATENCY_BUCKETS,
-            registry=self.registry,
+            registry=None if multiprocess_dir is not None else self.registry,
         )
-        self.registry.register(StoreCollector(queries, store))
+        self.registry.register(
+            StoreCollector(queries, store, group_commits=multiprocess_dir is None)
+        )
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         self.latency.labels(method, route, str(status)).observe(seconds)
+        if self._shared is not None:
+            # every write of an API process is part of a request that ends here, after
+            # its commit: the shared totals are complete once the requests are
+            self._shared.sync()
+
+    def exposition(self) -> bytes:
+        """The Prometheus text of a scrape."""
+        if self._shared is not None:
+            self._shared.sync()
+        return generate_latest(self.registry)
 
 
 def router(metrics: Metrics) -> APIRouter:
@@ -120,6 +159,6 @@ def router(metrics: Metrics) -> APIRouter:
     )
     def scrape(ctx: CtxDep) -> Response:
         ctx.policy.require(ctx.policy.can_read_metrics(ctx.principal), "read metrics")
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
     return routes

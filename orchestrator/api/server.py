@@ -14,6 +14,7 @@ import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Protocol
 
@@ -35,13 +36,19 @@ class Background(Protocol):
     def stop(self, timeout: float = ...) -> None: ...
 
 
-def build_api(container: Container) -> FastAPI:
-    """The API on ``container``: routes, authenticator from the settings, inbound endpoints."""
+def build_api(container: Container, *, metrics_dir: Path | None = None) -> FastAPI:
+    """The API on ``container``: routes, authenticator from the settings, inbound endpoints.
+
+    Args:
+        container: the wired application.
+        metrics_dir: prometheus_client's multiprocess directory when several processes
+            serve the API (see :mod:`orchestrator.api.processes`).
+    """
     from adapters.gemeente.inbound import build_inbound_router
     from orchestrator.api.app import authenticator_from, create_app
 
     settings = container.settings
-    app = create_app(container, authenticator_from(settings))
+    app = create_app(container, authenticator_from(settings), metrics_dir=metrics_dir)
     app.include_router(build_inbound_router(container, settings))
     return app
 

@@ -140,6 +140,7 @@ def demo(
                 adapters=None,
                 no_workers=not simulators,
                 notes=("demo users: bearer token <role>-demo, e.g. poortwachter-demo",),
+                debug=state.debug,
             )
             _serve(settings, options)
     finally:

@@ -1,9 +1,10 @@
-"""``ketenregie serve``: API, scheduler, outbox publisher and in-process workers in one
-process until SIGINT/SIGTERM (see :mod:`orchestrator.services`); ``--once``: one scheduler
-pass and exit."""
+"""``ketenregie serve``: API, scheduler, outbox publisher and in-process workers until
+SIGINT/SIGTERM (see :mod:`orchestrator.services`), the API in this process or, with
+``--api-processes N``, in N spawned ones; ``--once``: one scheduler pass and exit."""
 
 from __future__ import annotations
 
+import functools
 import signal
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -85,6 +86,16 @@ AdaptersOption = Annotated[
 NoWorkersOption = Annotated[
     bool, typer.Option("--no-workers", help="No in-process adapter workers.")
 ]
+ApiProcessesOption = Annotated[
+    int | None,
+    typer.Option(
+        "--api-processes",
+        min=1,
+        help="Processes serving the API on one port (default: KETENREGIE_API_PROCESSES, 1). "
+        "More than 1 spawns API-only processes, restarted when they die, while this process "
+        "runs the scheduler, publisher and workers; for a CPU-bound API on several cores.",
+    ),
+]
 
 
 def serve_options(
@@ -96,16 +107,22 @@ def serve_options(
     adapters: str | None,
     no_workers: bool,
     notes: Sequence[str] = (),
+    api_processes: int | None = None,
+    debug: bool = False,
 ) -> ServeOptions:
-    """The :class:`ServeOptions` of the command line (``settings`` fill in host and port).
+    """The :class:`ServeOptions` of the command line (``settings`` fill in host, port and
+    the number of API processes).
 
     Raises:
-        InputError: an unknown adapter.
+        InputError: an unknown adapter, or fewer than one API process.
     """
     try:
         names = parse_adapters(adapters)
     except ValueError as error:
         raise InputError(str(error)) from None
+    processes = settings.api_processes if api_processes is None else api_processes
+    if processes < 1:
+        raise InputError(f"--api-processes must be at least 1, not {processes}")
     return ServeOptions(
         host=host or settings.api_host,
         port=settings.api_port if port is None else port,
@@ -113,6 +130,8 @@ def serve_options(
         adapters=names,
         workers=not no_workers,
         notes=tuple(notes),
+        api_processes=processes,
+        process_logging=functools.partial(output.configure_logging, debug=debug, verbose=True),
     )
 
 
@@ -123,13 +142,17 @@ def serve(
     interval: IntervalOption = 5.0,
     adapters: AdaptersOption = None,
     no_workers: NoWorkersOption = False,
+    api_processes: ApiProcessesOption = None,
     once: Annotated[
         bool, typer.Option("--once", help="One scheduler pass, then exit (no API).")
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Run Ketenregie: the API, the timer scheduler, the outbox publisher and (on the
-    embedded broker) the adapter workers, until SIGINT/SIGTERM."""
+    embedded broker) the adapter workers, until SIGINT/SIGTERM.
+
+    With --api-processes N (N > 1) N processes serve the API on the one port and this
+    process runs the rest and supervises them; /metrics adds up their figures."""
     state = state_of(ctx, as_json=as_json)
     if once:
         with state.container() as app:
@@ -138,7 +161,14 @@ def serve(
     output.configure_logging(debug=state.debug, verbose=True)
     settings = state.settings()
     options = serve_options(
-        settings, host=host, port=port, interval=interval, adapters=adapters, no_workers=no_workers
+        settings,
+        host=host,
+        port=port,
+        interval=interval,
+        adapters=adapters,
+        no_workers=no_workers,
+        api_processes=api_processes,
+        debug=state.debug,
     )
     serve_until_signal(with_callback(settings, options.host, options.port), options)
 

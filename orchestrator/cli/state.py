@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from pydantic import ValidationError
 
 from orchestrator.application.identity import Actor
 from orchestrator.cli.output import InputError
@@ -32,14 +33,25 @@ class CliState:
     json: bool = False
 
     def settings(self, data_dir: Path | None = None) -> Settings:
-        """Settings from the environment, overridden by the command-line options."""
+        """Settings from the environment, overridden by the command-line options.
+
+        Raises:
+            InputError: a setting is invalid (e.g. ``KETENREGIE_API_PROCESSES=0``); named
+                with pydantic's reason, never with its value (it may be a secret).
+        """
         overrides: dict[str, Any] = {}
         chosen_dir = data_dir or self.data_dir
         if chosen_dir is not None:
             overrides["data_dir"] = chosen_dir
         if self.database_url:
             overrides["database_url"] = self.database_url
-        return Settings(**overrides)
+        try:
+            return Settings(**overrides)
+        except ValidationError as error:
+            reasons = "; ".join(
+                f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in error.errors()
+            )
+            raise InputError(f"invalid settings (KETENREGIE_...): {reasons}") from None
 
     @contextmanager
     def container(self, data_dir: Path | None = None) -> Iterator[Container]:
