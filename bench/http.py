@@ -40,6 +40,8 @@ TARGET_RATIO = 0.5
 TARGET_P95_MS = 20.0
 #: closed-loop client counts tried to find the saturated rate
 CLIENT_STEPS = (8, 16, 32)
+#: API processes, as `ketenregie serve --api-processes 2` on this 2-core machine
+API_PROCESSES = 2
 
 
 @dataclass
@@ -54,6 +56,8 @@ class HttpResult:
     clients: int
     #: the rate at each client count tried
     rates: dict[int, float]
+    #: API processes that served (``ketenregie serve --api-processes``)
+    processes: int = 1
 
 
 def _percentile(values: Sequence[float], p: float) -> float:
@@ -98,17 +102,25 @@ def prepare(data_dir: Path, tasks: int) -> list[str]:
         container.close()
 
 
-def serve(data_dir: Path, port: int) -> None:
-    """The server process: the API on ``data_dir``'s database (``--serve``)."""
+def serve(data_dir: Path, port: int, processes: int) -> None:
+    """The server process: the API on ``data_dir``'s database (``--serve``), from one
+    process as ``ketenregie serve`` runs it by default, or from ``processes`` processes as
+    ``ketenregie serve --api-processes N`` does (then each prints ``api.process_ready``
+    on stdout when it serves, for :meth:`_Server.wait_ready`)."""
     import uvicorn
 
     from bench.core import quiet_logging
     from orchestrator.api.app import authenticator_from, create_app
+    from orchestrator.api.processes import serve_api_processes
     from orchestrator.api.server import freeze_startup_heap
     from orchestrator.bootstrap import build_default
 
+    settings = _settings(data_dir).model_copy(update={"api_processes": processes})
+    if processes > 1:
+        # the parent logs at info (a few lines: processes started, ready, stopped)
+        serve_api_processes(settings, "127.0.0.1", port, processes, configure_logging=quiet_logging)
+        return
     quiet_logging()
-    settings = _settings(data_dir)
     container = build_default(settings)
     app = create_app(container, authenticator_from(settings))
     freeze_startup_heap()  # as `ketenregie serve` does
@@ -212,40 +224,74 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait_ready(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the benchmark server exited")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/health/ready")
-            if conn.getresponse().status == 200:
+class _Server:
+    """The server process; with several API processes its stdout is read (by a thread, to
+    the end) for their ``api.process_ready`` lines."""
+
+    def __init__(self, data_dir: Path, port: int, processes: int) -> None:
+        self.port = port
+        self.processes = processes
+        self.ready_processes = 0
+        self.process = subprocess.Popen(  # noqa: S603 - our own module, no shell
+            [
+                sys.executable,
+                *("-m", "bench.http", "--serve", str(data_dir)),
+                *("--port", str(port), "--processes", str(processes)),
+            ],
+            stdout=subprocess.PIPE if processes > 1 else None,
+            text=True,
+        )
+        if processes > 1:
+            threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            if "api.process_ready" in line:
+                self.ready_processes += 1
+
+    def wait_ready(self) -> None:
+        """Until the API answers ready and, with several processes, every one of them
+        serves (each takes seconds to start; a warm-up on fewer would not warm them all)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the benchmark server exited")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                conn.request("GET", "/api/v1/health/ready")
+                ready = conn.getresponse().status == 200
+            except OSError:
+                ready = False
+            if ready and (self.processes == 1 or self.ready_processes >= self.processes):
                 return
-        except OSError:
             time.sleep(0.1)
-    raise RuntimeError("the benchmark server did not become ready")
+        raise RuntimeError("the benchmark server did not become ready")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(30)
 
 
 def run(
     saturate_tasks: int = 1500,
     latency_tasks: int = 1000,
     clients: Sequence[int] = CLIENT_STEPS,
+    processes: int = API_PROCESSES,
 ) -> HttpResult:
     """Both phases on a fresh database; the server is stopped afterwards.
 
-    ``saturate_tasks`` completions at each client count of ``clients``."""
+    ``saturate_tasks`` completions at each client count of ``clients``; the API served
+    from ``processes`` processes."""
     with tempfile.TemporaryDirectory(prefix="ketenregie-bench-http-") as tmp:
         data_dir = Path(tmp)
         warm = 100
         saturating = saturate_tasks * len(clients)
         task_ids = prepare(data_dir, warm + saturating + latency_tasks)
         port = _free_port()
-        process = subprocess.Popen(  # noqa: S603 - our own module, no shell
-            [sys.executable, "-m", "bench.http", "--serve", str(data_dir), "--port", str(port)]
-        )
+        server = _Server(data_dir, port, processes)
         try:
-            _wait_ready(port, process)
+            server.wait_ready()
             _saturate(port, task_ids[:warm], clients[0])  # warm-up: caches, connections
             rates: dict[int, float] = {}
             for step, count in enumerate(clients):
@@ -258,8 +304,7 @@ def run(
                 port, task_ids[warm + saturating :], offered, max(clients) * 2
             )
         finally:
-            process.terminate()
-            process.wait(30)
+            server.stop()
     return HttpResult(
         per_s=rate,
         p95_ms=_percentile(latencies, 95) * 1000,
@@ -269,6 +314,7 @@ def run(
         completions=saturating + len(latencies),
         clients=best,
         rates=rates,
+        processes=processes,
     )
 
 
@@ -282,6 +328,7 @@ def figures(result: HttpResult, bare_per_s: float) -> dict[str, float | bool]:
         "http_p95_sched_ms": round(result.p95_sched_ms, 2),
         "http_offered_per_s": round(result.offered_per_s, 1),
         "http_clients": result.clients,
+        "http_processes": result.processes,
         "http_ratio": round(ratio, 3),
         "http_ratio_ok": ratio >= TARGET_RATIO,
         "http_p95_ok": result.p95_sched_ms <= TARGET_P95_MS,
@@ -295,6 +342,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--serve", metavar="DATA_DIR", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument(
+        "--processes",
+        type=int,
+        default=API_PROCESSES,
+        help="API processes (ketenregie serve --api-processes)",
+    )
+    parser.add_argument(
         "--tasks", type=int, default=1500, help="completions at each saturation step"
     )
     parser.add_argument(
@@ -306,14 +359,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.serve:
-        serve(Path(args.serve), args.port)
+        serve(Path(args.serve), args.port, args.processes)
         return 0
     from bench import bare
 
     bare.run(50)
     b = bare.run(1000)
     bare_per_s = len(b.completions_ms) / (sum(b.completions_ms) / 1000)
-    result = run(args.tasks, max(200, args.tasks * 2 // 3), args.clients)
+    result = run(args.tasks, max(200, args.tasks * 2 // 3), args.clients, args.processes)
     print(
         "saturation: " + ", ".join(f"{c} clients {r:.1f}/s" for c, r in result.rates.items()),
         file=sys.stderr,

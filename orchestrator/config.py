@@ -241,12 +241,13 @@ class Settings(BaseSettings):
             "together)"
         ),
     )
-    prepare_steps: bool = Field(
-        default=False,
+    prepare_steps: bool | None = Field(
+        default=None,
         description=(
-            "Run the engine step of a task completion before its write transaction, so the "
-            "writers of other processes on the same database go on meanwhile (pays off with "
-            "several API processes; in one process the threads share one core anyway)"
+            "Run the engine step of a task or job completion before its write transaction, "
+            "so the writers of other processes on the same database go on meanwhile. "
+            "Default: on with several API processes (api_processes > 1); in one process the "
+            "threads share one core anyway"
         ),
     )
     organisation_map: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ORGANISATION_MAP))
