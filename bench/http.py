@@ -40,8 +40,8 @@ TARGET_RATIO = 0.5
 TARGET_P95_MS = 20.0
 #: closed-loop client counts tried to find the saturated rate
 CLIENT_STEPS = (8, 16, 32)
-#: API processes, as `ketenregie serve --api-processes 2` on this 2-core machine
-API_PROCESSES = 2
+#: API processes (`ketenregie serve --api-processes`); its default, one
+API_PROCESSES = 1
 
 
 @dataclass
@@ -239,6 +239,7 @@ class _Server:
                 *("--port", str(port), "--processes", str(processes)),
             ],
             stdout=subprocess.PIPE if processes > 1 else None,
+            stderr=None,
             text=True,
         )
         if processes > 1:

@@ -241,13 +241,14 @@ class Settings(BaseSettings):
             "together)"
         ),
     )
-    prepare_steps: bool | None = Field(
-        default=None,
+    prepare_steps: bool = Field(
+        default=False,
         description=(
             "Run the engine step of a task or job completion before its write transaction, "
-            "so the writers of other processes on the same database go on meanwhile. "
-            "Default: on with several API processes (api_processes > 1); in one process the "
-            "threads share one core anyway"
+            "so the writers of other processes on the same database go on meanwhile. More "
+            "completions per second with several API processes on SQLite, but a longer "
+            "tail: the write turn then competes for the GIL with the threads preparing "
+            "(see bench/README.md)"
         ),
     )
     organisation_map: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_ORGANISATION_MAP))

@@ -53,12 +53,21 @@ def build_api(container: Container, *, metrics_dir: Path | None = None) -> FastA
     return app
 
 
+#: container allocations between collections of the young generation (Python's default: 700)
+YOUNG_GC_THRESHOLD = 20_000
+
+
 def freeze_startup_heap() -> None:
     """Take what start-up built (modules, the app, loaded specs) out of the garbage
     collector's scans. Measured under load: a full collection otherwise walks ~150,000
-    start-up objects and holds every request for 60-110 ms; after this, 10-15 ms."""
+    start-up objects and holds every request for 60-110 ms; after this, 10-15 ms. Then
+    collect the young generation less often."""
     gc.collect()
     gc.freeze()
+    # Steps leave no cyclic garbage (see engine.hot.dismantle), so the young generation
+    # is collected for nothing most of the time: at the default 700 allocations that was
+    # ~600 collections per 4,500 completions, ~3 % of the server's CPU.
+    gc.set_threshold(YOUNG_GC_THRESHOLD, 10, 10)
 
 
 @contextmanager

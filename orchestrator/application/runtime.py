@@ -77,9 +77,7 @@ class Runtime:
         self.settings = settings
         self.writer = SnapshotWriter(OrganisationMap(settings.organisation_map))
         #: run engine steps of task completions before their write transaction (:meth:`prepare`)
-        self.prepare_steps = (
-            settings.api_processes > 1 if settings.prepare_steps is None else settings.prepare_steps
-        )
+        self.prepare_steps = settings.prepare_steps
         self._bundles: dict[str, str] = {}
         self._bundles_lock = threading.Lock()
 

@@ -75,6 +75,10 @@ class WriterQueue:
     it is takes an exclusive ``flock`` on that file before it writes, so the writers of
     several processes on one database (API processes, separate workers) take turns
     instead of meeting in SQLite's busy handler, which sleeps up to 100 ms per retry.
+    The turns alternate fairly: a process first takes the entry lock (``<lock_file>-entry``)
+    and holds it while it waits for the writer lock, so a process that has just written
+    cannot take the writer lock again before one that was waiting (a turnstile); and
+    :meth:`others_waiting` tells the holder that another process waits.
     """
 
     def __init__(self, lock_file: Path | None = None) -> None:
@@ -82,7 +86,7 @@ class WriterQueue:
         self._waiters: deque[threading.Lock] = deque()
         self._held = False
         self._lock_file = lock_file
-        self._fd: int | None = None
+        self._fds: tuple[int, int] | None = None  # (writer, entry)
 
     def acquire(self, timeout: float) -> bool:
         """Wait until it is this thread's turn (in-process: without polling); False after
@@ -112,31 +116,46 @@ class WriterQueue:
         return True  # handed over just as the wait timed out
 
     def _lock_across_processes(self, deadline: float) -> bool:
-        """Take the file lock (this thread holds the in-process turn). Another process
-        holds it for one transaction at a time, so a short poll finds it free soon; the
-        kernel's blocking wait has no timeout, and a stopped process must not hang us."""
-        if self._fd is None:
+        """Through the turnstile to the writer lock (this thread holds the in-process turn)."""
+        writer, entry = self._files()
+        if not _poll_lock(entry, deadline):
+            return False
+        try:
+            return _poll_lock(writer, deadline)
+        finally:
+            fcntl.flock(entry, fcntl.LOCK_UN)
+
+    def _files(self) -> tuple[int, int]:
+        if self._fds is None:
             assert self._lock_file is not None  # noqa: S101 - checked by the caller
-            self._fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o600)
-        pause = LOCK_POLL_MIN_S
-        while True:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return True
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    return False
-                time.sleep(pause)
-                pause = min(pause * 2, LOCK_POLL_MAX_S)
+            entry = self._lock_file.with_name(self._lock_file.name + "-entry")
+            self._fds = (
+                os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o600),
+                os.open(entry, os.O_RDWR | os.O_CREAT, 0o600),
+            )
+        return self._fds
+
+    def others_waiting(self) -> bool:
+        """Whether a writer of another process waits for the writer lock (it holds the
+        entry lock meanwhile). For the holder of the writer lock."""
+        if self._fds is None:
+            return False
+        entry = self._fds[1]
+        try:
+            fcntl.flock(entry, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(entry, fcntl.LOCK_UN)
+        return False
 
     def waiting(self) -> int:
-        """How many threads wait for their turn now."""
+        """How many threads of this process wait for their turn now."""
         return len(self._waiters)
 
     def release(self) -> None:
         """Hand the lock to the longest waiting thread (or free it)."""
-        if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        if self._fds is not None:
+            fcntl.flock(self._fds[0], fcntl.LOCK_UN)
         self._release_turn()
 
     def _release_turn(self) -> None:
@@ -145,6 +164,22 @@ class WriterQueue:
                 self._waiters.popleft().release()
             else:
                 self._held = False
+
+
+def _poll_lock(fd: int, deadline: float) -> bool:
+    """An exclusive flock on ``fd`` by short polls, False at ``deadline``. Another process
+    holds it for one transaction (or one wait) at a time, so it is free again soon; the
+    kernel's blocking wait has no timeout, and a stopped process must not hang us."""
+    pause = LOCK_POLL_MIN_S
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(pause)
+            pause = min(pause * 2, LOCK_POLL_MAX_S)
 
 
 _QUEUES: dict[str, WriterQueue] = {}

@@ -25,17 +25,20 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 
-from orchestrator.store.db import BUSY_TIMEOUT_S, WriterQueue
+from orchestrator.store.db import BUSY_TIMEOUT_S, WriterQueue, writer_queue
 
 #: a group takes no new members after this many ...
 MAX_MEMBERS = 32
 #: ... or once its transaction has been open this long (bounds the first member's wait)
 MAX_OPEN_S = 0.015
+#: ... or this long while a writer of another process waits for the database
+SHARED_OPEN_S = 0.002
 #: the savepoint of a member after the first. Members run one after another, so one name
 #: does; a unit of work's own savepoints (SQLAlchemy's ``sa_savepoint_N``) nest inside it.
 #: Emitted on the driver: SQLAlchemy compiles a SAVEPOINT construct per call, which cost
@@ -81,6 +84,11 @@ class GroupCommit:
         self._max_members = max_members
         self._max_open_s = max_open_s
         self._turn = WriterQueue()
+        database = engine.url.database
+        #: the process-wide queue of the database file (it knows of other processes)
+        self._database = (
+            writer_queue(Path(database)) if database and database != ":memory:" else None
+        )
         self._conn: Connection | None = None
         self._group: _Group | None = None
         #: committed so far: transactions, and the units of work they held
@@ -162,11 +170,12 @@ class GroupCommit:
     # ------------------------------------------------------------------ internals
     def _hand_on(self, group: _Group) -> bool:
         """Pass the open transaction to the next waiting member (True), or commit the
-        group and release the turn (False)."""
+        group and release the turn (False). While a writer of another process waits for
+        the database, a group stays open for :data:`SHARED_OPEN_S` at most."""
         if (
             self._turn_waiting()
             and group.members < self._max_members
-            and time.monotonic() - group.opened < self._max_open_s
+            and time.monotonic() - group.opened < self._open_limit()
         ):
             self._turn.release()
             return True
@@ -194,6 +203,11 @@ class GroupCommit:
         self._abandon()
         self._group = None
         group.done.set()
+
+    def _open_limit(self) -> float:
+        if self._database is not None and self._database.others_waiting():
+            return min(self._max_open_s, SHARED_OPEN_S)
+        return self._max_open_s
 
     def _turn_waiting(self) -> bool:
         return self._turn.waiting() > 0

@@ -88,17 +88,3 @@ def test_serve_help_documents_the_option() -> None:
     result = CliRunner().invoke(app, ["serve", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0
     assert "--api-processes" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("processes", "prepare", "expected"),
-    [(1, None, False), (2, None, True), (2, False, False), (1, True, True)],
-)
-def test_steps_are_prepared_by_default_with_several_api_processes(
-    tmp_path, processes, prepare, expected
-):
-    from orchestrator.application.runtime import Runtime
-
-    settings = Settings(data_dir=tmp_path, api_processes=processes, prepare_steps=prepare)
-    runtime = Runtime(None, None, None, settings)  # type: ignore[arg-type]
-    assert runtime.prepare_steps is expected

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 from sqlalchemy import text
@@ -130,3 +131,56 @@ def test_a_forked_child_starts_with_queues_of_its_own(tmp_path):
         assert answer == "fresh blocked"
     finally:
         queue.release()
+
+
+WAITER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from orchestrator.store.db import writer_queue
+    queue = writer_queue(Path(sys.argv[1]))
+    assert queue.acquire(10.0)
+    print("got", flush=True)
+    queue.release()
+    """
+)
+
+
+def test_the_holder_sees_a_writer_of_another_process_waiting_and_it_goes_next(tmp_path):
+    database = tmp_path / "ketenregie.sqlite"
+    queue = writer_queue(database)
+    assert queue.acquire(1.0)
+    assert not queue.others_waiting()
+    waiter = subprocess.Popen(
+        [sys.executable, "-c", WAITER, str(database)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 20  # the child's interpreter has to start first
+        while not queue.others_waiting():
+            assert waiter.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        queue.release()
+        _say(waiter, "got")
+        # the waiter took its turn
+        assert waiter.wait(10) == 0
+        assert queue.acquire(1.0)
+        assert not queue.others_waiting()
+        queue.release()
+    finally:
+        if waiter.poll() is None:
+            waiter.kill()
+
+
+def test_a_group_stays_open_briefly_while_another_process_waits(tmp_path):
+    from orchestrator.store.group import SHARED_OPEN_S, GroupCommit
+
+    engine = create_db_engine(f"sqlite:///{tmp_path / 'ketenregie.sqlite'}")
+    try:
+        group = GroupCommit(engine, max_open_s=0.015)
+        assert group._open_limit() == 0.015
+        other = writer_queue(tmp_path / "ketenregie.sqlite")
+        assert other is group._database
+        other.others_waiting = lambda: True  # type: ignore[method-assign]
+        assert group._open_limit() == SHARED_OPEN_S
+    finally:
+        engine.dispose()
