@@ -11,7 +11,10 @@ otherwise (or once the group is full or old) it is committed, once, for all of t
 
 ``commit()`` of a unit of work returns only after the transaction that holds its work is
 committed, and raises if that commit failed: a caller never sees a success that is not
-durable. Units of work of the same group see each other's writes in turn order, as if
+durable. With ``synchronous=FULL`` the shared connection commits without SQLite's fsync
+and the WAL is fsynced right after, outside the turn: the next group writes while this one
+goes to disk, and its members are answered once it is there (a reader may see the work a
+fraction of a millisecond before it is on disk; nobody is told it is done before). Units of work of the same group see each other's writes in turn order, as if
 each had committed before the next began (they are serialized either way).
 
 Readers (read-only units of work) use pooled connections of their own and see a group's
@@ -22,6 +25,7 @@ process-wide :class:`~orchestrator.store.db.WriterQueue`).
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -84,6 +88,10 @@ class GroupCommit:
         self._max_members = max_members
         self._max_open_s = max_open_s
         self._turn = WriterQueue()
+        #: the WAL file this process fsyncs itself after a group's COMMIT (FULL only)
+        self._wal: str | None = None
+        self._wal_file: tuple[int, int] | None = None  # (descriptor, inode)
+        self._wal_lock = threading.Lock()
         database = engine.url.database
         #: the process-wide queue of the database file (it knows of other processes)
         self._database = (
@@ -179,11 +187,33 @@ class GroupCommit:
         ):
             self._turn.release()
             return True
-        self._end(group, commit=True)
+        self._end(group, commit=True, announce=False)
         self._turn.release()
+        # the next group writes while this one's WAL frames go to disk
+        self._make_durable(group)
+        group.done.set()
         return False
 
-    def _end(self, group: _Group, *, commit: bool) -> None:
+    def _make_durable(self, group: _Group) -> None:
+        """fsync the WAL after a COMMIT made without it (see :meth:`_connection`)."""
+        if self._wal is None or group.error is not None:
+            return
+        try:
+            with self._wal_lock:
+                os.fsync(self._wal_fd())
+        except OSError as error:
+            group.error = error
+
+    def _wal_fd(self) -> int:
+        assert self._wal is not None  # noqa: S101 - checked by the caller
+        current = os.stat(self._wal).st_ino
+        if self._wal_file is None or self._wal_file[1] != current:
+            if self._wal_file is not None:
+                os.close(self._wal_file[0])
+            self._wal_file = (os.open(self._wal, os.O_RDONLY), current)
+        return self._wal_file[0]
+
+    def _end(self, group: _Group, *, commit: bool, announce: bool = True) -> None:
         try:
             if commit:
                 group.transaction.commit()
@@ -196,7 +226,8 @@ class GroupCommit:
             self._abandon()
         finally:
             self._group = None
-            group.done.set()
+            if announce or group.error is not None:
+                group.done.set()
 
     def _fail_group(self, group: _Group, error: BaseException) -> None:
         group.error = error
@@ -219,7 +250,20 @@ class GroupCommit:
     def _connection(self) -> Connection:
         if self._conn is None or self._conn.closed or self._conn.invalidated:
             self._conn = self._engine.connect()
+            self._pipeline_fsync(self._conn)
         return self._conn
+
+    def _pipeline_fsync(self, conn: Connection) -> None:
+        """With ``synchronous=FULL`` a COMMIT fsyncs the WAL while it holds the write lock,
+        and every writer waits. This connection commits without that fsync (NORMAL) and
+        :meth:`_make_durable` fsyncs the WAL after the turn has passed on: the next group
+        writes meanwhile, and a member still hears of its commit only once it is on disk."""
+        driver = _driver(conn)
+        database = self._engine.url.database
+        if driver.execute("PRAGMA synchronous").fetchone()[0] < 2 or not database:
+            return
+        driver.execute("PRAGMA synchronous=NORMAL")
+        self._wal = str(Path(database).resolve()) + "-wal"
 
     def _abandon(self) -> None:
         """Drop the connection after an error that may have left it mid-transaction."""

@@ -3,6 +3,7 @@ a failed commit reported to every member, nothing acknowledged before it is dura
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -169,3 +170,48 @@ def test_sqlite_synchronous_is_configurable(tmp_path: Path, setting: str, pragma
     engine.dispose()
     with pytest.raises(ValueError, match="NORMAL or FULL"):
         create_db_engine(f"sqlite:///{tmp_path}/s.sqlite", synchronous="OFF")
+
+
+def test_with_full_sync_the_wal_is_fsynced_after_the_turn_and_before_the_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = create_db_engine(f"sqlite:///{tmp_path}/full.sqlite", synchronous="FULL")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("create table t (id integer primary key, v text not null)"))
+        group = GroupCommit(engine)
+        synced: list[tuple[int, bool]] = []
+        real_fsync = os.fsync
+
+        def fsync(fd: int) -> None:
+            # the turn has passed on: the next writer need not wait for the disk
+            synced.append((fd, group._turn.acquire(0.0)))
+            group._turn.release()
+            real_fsync(fd)
+
+        monkeypatch.setattr("orchestrator.store.group.os.fsync", fsync)
+        _insert(group, 1)
+        assert [held for _, held in synced] == [True]
+        # the shared connection commits without SQLite's own fsync (it is done above)
+        lease = group.begin()
+        assert lease.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+        group.rollback(lease)
+
+        def broken(fd: int) -> None:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr("orchestrator.store.group.os.fsync", broken)
+        with pytest.raises(GroupCommitFailed):
+            _insert(group, 2)  # committed, but not known to be on disk: not acknowledged
+        group.close()
+    finally:
+        engine.dispose()
+
+
+def test_with_normal_sync_sqlite_commits_as_configured(engine: Engine) -> None:
+    group = GroupCommit(engine)
+    lease = group.begin()
+    assert lease.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    group.rollback(lease)
+    assert group._wal is None  # no fsync of ours either: NORMAL does not promise it
+    group.close()
