@@ -21,6 +21,7 @@ threads in this process on keep-alive connections. Two phases on fresh tasks:
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import subprocess
@@ -284,6 +285,10 @@ def run(
 
     ``saturate_tasks`` completions at each client count of ``clients``; the API served
     from ``processes`` processes."""
+    # The clients are threads of this process, which may hold the core bench's heap: a
+    # full collection of it would stall every client and count as server latency.
+    gc.collect()
+    gc.freeze()
     with tempfile.TemporaryDirectory(prefix="ketenregie-bench-http-") as tmp:
         data_dir = Path(tmp)
         warm = 100
