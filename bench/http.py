@@ -24,6 +24,7 @@ import argparse
 import gc
 import http.client
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -289,6 +290,8 @@ def run(
     # full collection of it would stall every client and count as server latency.
     gc.collect()
     gc.freeze()
+    # nor should the disk still be writing back what an earlier phase left dirty
+    os.sync()
     with tempfile.TemporaryDirectory(prefix="ketenregie-bench-http-") as tmp:
         data_dir = Path(tmp)
         warm = 100
