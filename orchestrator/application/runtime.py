@@ -78,6 +78,8 @@ class Runtime:
         self.writer = SnapshotWriter(OrganisationMap(settings.organisation_map))
         #: run engine steps of task completions before their write transaction (:meth:`prepare`)
         self.prepare_steps = settings.prepare_steps
+        #: one thread prepares at a time (see :meth:`prepare`)
+        self._preparing = threading.Lock()
         self._bundles: dict[str, str] = {}
         self._bundles_lock = threading.Lock()
 
@@ -143,10 +145,16 @@ class Runtime:
         state, so it need not hold the write lock: with several processes writing to one
         database (SQLite's single writer, or a PostgreSQL row lock) the others write
         meanwhile. :meth:`advance` takes the result if the write transaction reads the
-        instance at the same version and runs the step again otherwise. Whatever fails here
+        instance at the same version and runs the step again otherwise. One thread of the
+        process prepares at a time; the others go straight to their write transaction: a
+        thread holding the write turn gets the GIL back after each SQLite call only once
+        the thread running Python lets go of it, and with many preparing threads that held
+        the turn (and the other processes) up for tens of milliseconds. Whatever fails here
         (no such task, a refused form, an engine failure) is left to the write transaction
         to meet, report and record, so nothing is reported twice.
         """
+        if not self._preparing.acquire(blocking=False):
+            return None  # another thread prepares: this step runs in its write transaction
         try:
             with self.store.uow(read_only=True) as uow:
                 found = find(uow)
@@ -160,6 +168,8 @@ class Runtime:
         except Exception as error:  # noqa: BLE001 - the write transaction meets it again
             log.debug("step.not_prepared", error=type(error).__name__)
             return None
+        finally:
+            self._preparing.release()
         return Prepared(instance.id, instance.version, instance.state, step, snapshot)
 
     def advance(
