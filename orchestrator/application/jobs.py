@@ -14,7 +14,8 @@ from orchestrator.application import domain_events, events, steps
 from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM, Actor
 from orchestrator.application.job_results import JobResult, ResultOutcome
-from orchestrator.application.runtime import Prepared, Runtime
+from orchestrator.application.prepared import Prepared
+from orchestrator.application.runtime import Runtime
 from orchestrator.application.views import JobView
 from orchestrator.domain.errors import Conflict, NotFound
 from orchestrator.store.records import IncidentRecord, InstanceRecord, JobRecord

@@ -11,15 +11,15 @@ from typing import Any, TypeVar
 
 import structlog
 
-from orchestrator.application import events, failures, steps
+from orchestrator.application import events, failures, prepared, steps
 from orchestrator.application.correlation import matches
 from orchestrator.application.identity import SYSTEM, Actor
 from orchestrator.application.organisations import OrganisationMap
+from orchestrator.application.prepared import Prepared
 from orchestrator.application.snapshot import Applied, SnapshotWriter
 from orchestrator.config import Settings
 from orchestrator.domain.clock import Clock
 from orchestrator.domain.errors import Conflict, NotFound
-from orchestrator.domain.runtime import InstanceSnapshot
 from orchestrator.engine.contract import ProcessEngine
 from orchestrator.store.records import (
     BufferedMessageRecord,
@@ -35,26 +35,6 @@ T = TypeVar("T")
 MAX_FOLLOW_UP_DEPTH = 20
 #: how often a system use case is retried after losing an optimistic-lock race
 SYSTEM_RETRIES = 3
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An engine step computed before its write transaction (see :meth:`Runtime.prepare`)."""
-
-    instance_id: str
-    version: int
-    state: str
-    step: steps.Step
-    snapshot: InstanceSnapshot
-
-    def fits(self, instance: InstanceRecord, step: steps.Step) -> bool:
-        """Whether this is ``step`` on ``instance`` as the write transaction reads it."""
-        return (
-            instance.id == self.instance_id
-            and instance.version == self.version
-            and instance.state == self.state
-            and step == self.step
-        )
 
 
 @dataclass(frozen=True)
@@ -139,38 +119,9 @@ class Runtime:
     def prepare(
         self, find: Callable[[UnitOfWork], tuple[InstanceRecord, steps.Step] | None]
     ) -> Prepared | None:
-        """Run the step ``find`` reads (with its instance), before any write transaction.
-
-        The engine step is most of the work of a step and needs nothing but the instance's
-        state, so it need not hold the write lock: with several processes writing to one
-        database (SQLite's single writer, or a PostgreSQL row lock) the others write
-        meanwhile. :meth:`advance` takes the result if the write transaction reads the
-        instance at the same version and runs the step again otherwise. One thread of the
-        process prepares at a time; the others go straight to their write transaction: a
-        thread holding the write turn gets the GIL back after each SQLite call only once
-        the thread running Python lets go of it, and with many preparing threads that held
-        the turn (and the other processes) up for tens of milliseconds. Whatever fails here
-        (no such task, a refused form, an engine failure) is left to the write transaction
-        to meet, report and record, so nothing is reported twice.
-        """
-        if not self._preparing.acquire(blocking=False):
-            return None  # another thread prepares: this step runs in its write transaction
-        try:
-            with self.store.uow(read_only=True) as uow:
-                found = find(uow)
-                if found is None or found[0].status != "running":
-                    return None
-                instance, step = found
-                bundle = self.bundle(uow, instance.bundle_hash)
-            snapshot = steps.perform(
-                self.engine, bundle, instance.state, step, instance_id=instance.id
-            )
-        except Exception as error:  # noqa: BLE001 - the write transaction meets it again
-            log.debug("step.not_prepared", error=type(error).__name__)
-            return None
-        finally:
-            self._preparing.release()
-        return Prepared(instance.id, instance.version, instance.state, step, snapshot)
+        """Run the step ``find`` reads (with its instance) before any write transaction;
+        see :func:`orchestrator.application.prepared.prepare`."""
+        return prepared.prepare(self, self._preparing, find)
 
     def advance(
         self,
