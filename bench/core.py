@@ -7,14 +7,12 @@ uses: ``instances.start``, ``tasks.worklist`` + ``tasks.complete`` for the human
 
 from __future__ import annotations
 
-import logging
 import random
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import structlog
 from sqlalchemy import func, select, text
 
 from bench.diagram import PROCESS_KEY, diagram
@@ -34,9 +32,12 @@ CONSULENT = Actor("ies", organisation="gemeente", groups=frozenset({"consulent_i
 
 
 def quiet_logging() -> None:
-    """Log warnings only: the core logs one line per step at info level, which would turn
-    this into a benchmark of the console renderer."""
-    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    """Log warnings only, as ``ketenregie`` does without ``--verbose`` (the core logs one
+    line per step at info level, which would turn this into a benchmark of the console
+    renderer)."""
+    from orchestrator.cli.output import configure_logging
+
+    configure_logging(debug=False)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 
 from fastapi import FastAPI
@@ -39,6 +40,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orchestrator.api import convert, tasks
+from orchestrator.api.auth import Principal
 from orchestrator.api.deps import AppState
 from orchestrator.api.schemas import CompleteIn
 
@@ -86,7 +88,19 @@ class CompletionFastPath:
             scope["endpoint"] = route.endpoint
             scope["path_params"] = {"taskId": task_id}
             state: AppState = self._api.state.ketenregie
-            response = await run_in_threadpool(_complete, state, token, purpose, task_id, form)
+            batcher = state.container.store.batcher
+            if batcher is None or state.container.runtime.prepare_steps:
+                response = await run_in_threadpool(_complete, state, token, purpose, task_id, form)
+            else:
+                # the caller first (OIDC may fetch the issuer's keys: not on the writer)
+                principal = (
+                    state.authenticate(token)
+                    if state.inline_auth
+                    else await run_in_threadpool(state.authenticate, token)
+                )
+                response = await batcher.run(
+                    partial(_complete_as, state, principal, purpose, task_id, form)
+                )
         except Exception as error:  # noqa: BLE001 - re-raised unless a handler takes it
             await self._answer_error(scope, receive, send, received, error)
             return
@@ -129,7 +143,14 @@ def _complete(
     state: AppState, token: str, purpose: str | None, task_id: str, form: CompleteIn
 ) -> Response:
     """The blocking part, in one worker-thread call: who, why, then the completion."""
-    ctx = state.context(state.authenticate(token), purpose)
+    return _complete_as(state, state.authenticate(token), purpose, task_id, form)
+
+
+def _complete_as(
+    state: AppState, caller: Principal, purpose: str | None, task_id: str, form: CompleteIn
+) -> Response:
+    """Why, then the completion (on the store's write batcher, or in a worker thread)."""
+    ctx = state.context(caller, purpose)
     return convert.json_response(tasks.completed(ctx, task_id, form))
 
 

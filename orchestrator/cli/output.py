@@ -233,7 +233,16 @@ def configure_logging(*, debug: bool, verbose: bool = False) -> None:
 
 
 class _StderrLoggerFactory:
-    """Looks ``sys.stderr`` up per logger, so a replaced stderr (tests) is honoured."""
+    """Looks ``sys.stderr`` up per logger, so a replaced stderr (tests) is honoured; the
+    logger of the current stderr is kept (loggers are not cached, see
+    :func:`configure_logging`, so this runs on every log call)."""
+
+    def __init__(self) -> None:
+        self._current: tuple[Any, structlog.PrintLogger] | None = None
 
     def __call__(self, *args: Any) -> structlog.PrintLogger:
-        return structlog.PrintLogger(sys.stderr)
+        stream = sys.stderr
+        current = self._current
+        if current is None or current[0] is not stream:
+            current = self._current = (stream, structlog.PrintLogger(stream))
+        return current[1]

@@ -210,15 +210,22 @@ def _forget_queues() -> None:
 os.register_at_fork(after_in_child=_forget_queues)
 
 
+class WriterBusy(sqlite3.OperationalError):
+    """The writer queue did not come free in time (at once, for ``write_wait=0``)."""
+
+
 def _connection_class(queue: WriterQueue) -> type[sqlite3.Connection]:
     class QueuedConnection(sqlite3.Connection):
         """Holds ``queue`` from ``begin_write`` until the transaction ends."""
 
         holds_write_lock = False
+        #: how long the next ``begin_write`` waits for the queue (None: BUSY_TIMEOUT_S)
+        write_wait: float | None = None
 
         def begin_write(self) -> None:
-            if not queue.acquire(BUSY_TIMEOUT_S):
-                raise sqlite3.OperationalError("database is locked (writer queue timed out)")
+            wait = BUSY_TIMEOUT_S if self.write_wait is None else self.write_wait
+            if not queue.acquire(wait):
+                raise WriterBusy("database is locked (writer queue timed out)")
             self.holds_write_lock = True
             try:
                 self.execute("BEGIN IMMEDIATE")

@@ -14,8 +14,17 @@ committed, and raises if that commit failed: a caller never sees a success that 
 durable. With ``synchronous=FULL`` the shared connection commits without SQLite's fsync
 and the WAL is fsynced right after, outside the turn: the next group writes while this one
 goes to disk, and its members are answered once it is there (a reader may see the work a
-fraction of a millisecond before it is on disk; nobody is told it is done before). Units of work of the same group see each other's writes in turn order, as if
-each had committed before the next began (they are serialized either way).
+fraction of a millisecond before it is on disk; nobody is told it is done before). Units
+of work of the same group see each other's writes in turn order, as if each had committed
+before the next began (they are serialized either way).
+
+A *held run* (:meth:`GroupCommit.hold`, used by :mod:`.batch`) keeps the turn in one
+thread for several units of work: they join the group without any hand-over, their
+commits return at once, and the run tells its callers the outcome once the group is done
+(:meth:`Group.when_done`). The run's last group is fsynced by a syncer thread
+(:mod:`.durability`), so the run's thread, the event loop, goes on serving meanwhile.
+With ``synchronous=FULL`` the WAL is checkpointed by a thread of its own, not in a
+writer's COMMIT.
 
 Readers (read-only units of work) use pooled connections of their own and see a group's
 work once it is committed. Writers in other processes, or on other engines of the same
@@ -28,19 +37,29 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 
-from orchestrator.store.db import BUSY_TIMEOUT_S, WriterQueue, writer_queue
+from orchestrator.store.db import (
+    BUSY_TIMEOUT_S,
+    WAL_CHECKPOINT_PAGES,
+    WriterBusy,
+    WriterQueue,
+    writer_queue,
+)
+from orchestrator.store.durability import Checkpointer, Syncer
 
 #: a group takes no new members after this many ...
 MAX_MEMBERS = 32
-#: ... or once its transaction has been open this long (bounds the first member's wait)
-MAX_OPEN_S = 0.015
+#: ... or once its transaction has been open this long (bounds the first member's wait:
+#: ~4 task completions; at 15 ms, a backlog after a stall answered in 15 ms steps)
+MAX_OPEN_S = 0.005
 #: ... or this long while a writer of another process waits for the database
 SHARED_OPEN_S = 0.002
 #: the savepoint of a member after the first. Members run one after another, so one name
@@ -50,17 +69,50 @@ SHARED_OPEN_S = 0.002
 SAVEPOINT = "ketenregie_member"
 
 
+log = structlog.get_logger(__name__)
+
+
 class GroupCommitFailed(OperationalError):
     """The shared transaction holding this unit of work's changes did not commit."""
 
 
 @dataclass
-class _Group:
+class Group:
     transaction: RootTransaction
     opened: float
     members: int = 0
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
+    _callbacks: list[Callable[[BaseException | None], None]] = field(default_factory=list)
+    _callbacks_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def finish(self) -> None:
+        """Mark the group done (committed and durable, or failed: see ``error``) and run
+        the callbacks of :meth:`when_done`."""
+        with self._callbacks_lock:
+            self.done.set()
+            callbacks, self._callbacks = self._callbacks, []
+        for callback in callbacks:
+            callback(self.error)
+
+    def when_done(self, callback: Callable[[BaseException | None], None]) -> None:
+        """Call ``callback(error)`` once the group is done (at once if it is): in the
+        thread that finishes it, so it must be quick and must not raise."""
+        with self._callbacks_lock:
+            if not self.done.is_set():
+                self._callbacks.append(callback)
+                return
+        callback(self.error)
+
+    def failure(self) -> GroupCommitFailed | None:
+        """What a member of this (done) group is told instead of its success, if anything."""
+        if self.error is None:
+            return None
+        failed = GroupCommitFailed(
+            "COMMIT", None, Exception(f"the group commit failed: {self.error}")
+        )
+        failed.__cause__ = self.error
+        return failed
 
 
 @dataclass
@@ -68,7 +120,7 @@ class Lease:
     """One unit of work's turn: the shared connection and its place in the group."""
 
     connection: Connection
-    group: _Group
+    group: Group
     #: whether the member runs under :data:`SAVEPOINT` (every member but the first)
     savepoint: bool
     finished: bool = False
@@ -98,7 +150,15 @@ class GroupCommit:
             writer_queue(Path(database)) if database and database != ":memory:" else None
         )
         self._conn: Connection | None = None
-        self._group: _Group | None = None
+        self._group: Group | None = None
+        #: the thread that holds the turn for a run of units of work (:meth:`hold`)
+        self._holder: int | None = None
+        #: the groups the held run's units of work kept their work in (:meth:`take_kept`)
+        self._kept: list[Group] = []
+        #: makes the groups of held runs durable, so the run goes on meanwhile
+        self._syncer: Syncer[Group] = Syncer(self._make_all_durable)
+        #: checkpoints the WAL, poked after fsyncs (:meth:`_checkpoint`)
+        self._checkpointer = Checkpointer()
         #: committed so far: transactions, and the units of work they held
         self.groups_committed = 0
         self.members_committed = 0
@@ -106,7 +166,8 @@ class GroupCommit:
     # ------------------------------------------------------------------ turns
     def begin(self) -> Lease:
         """Wait for this thread's turn and open its part of the group's transaction."""
-        if not self._turn.acquire(BUSY_TIMEOUT_S):
+        held = self._held()
+        if not held and not self._turn.acquire(BUSY_TIMEOUT_S):
             raise OperationalError(
                 "BEGIN", None, Exception("database is locked (writer turn timed out)")
             )
@@ -114,7 +175,7 @@ class GroupCommit:
         try:
             conn = self._connection()
             if group is None:
-                group = _Group(conn.begin(), time.monotonic())
+                group = Group(conn.begin(), time.monotonic())
                 self._group = group
                 return Lease(conn, group, savepoint=False)
             _driver(conn).execute(f"SAVEPOINT {SAVEPOINT}")
@@ -124,28 +185,36 @@ class GroupCommit:
                 self._fail_group(self._group, error)  # the members before us fail with it
             else:
                 self._abandon()
-            self._turn.release()
+            if not held:
+                self._turn.release()
             raise
 
     def commit(self, lease: Lease) -> None:
-        """Keep ``lease``'s work in the group and return once it is durable."""
+        """Keep ``lease``'s work in the group and return once it is durable.
+
+        In a held run (:meth:`hold`) it returns at once: the work stays in the group,
+        which :meth:`take_kept` names and :meth:`release` ends."""
         self._check(lease)
         lease.finished = True
+        held = self._held()
         try:
             if lease.savepoint:
                 _driver(lease.connection).execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
         except BaseException as error:
             self._fail_group(lease.group, error)
-            self._turn.release()
+            if not held:
+                self._turn.release()
             raise
         lease.group.members += 1
         group = lease.group
+        if held:
+            self._kept.append(group)
+            return
         if self._hand_on(group):
             group.done.wait()
-        if group.error is not None:
-            raise GroupCommitFailed(
-                "COMMIT", None, Exception(f"the group commit failed: {group.error}")
-            ) from group.error
+        failed = group.failure()
+        if failed is not None:
+            raise failed
 
     def rollback(self, lease: Lease) -> None:
         """Undo ``lease``'s work only; the group goes on (or commits) without it."""
@@ -153,21 +222,26 @@ class GroupCommit:
             return
         lease.finished = True
         group = lease.group
+        held = self._held()
         try:
             if not lease.savepoint:
                 # the first member: the transaction holds nothing else yet
                 group.transaction.rollback()
                 self._group = None
-                group.done.set()
-                self._turn.release()
+                group.finish()
+                if not held:
+                    self._turn.release()
                 return
             driver = _driver(lease.connection)
             driver.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
             driver.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
         except BaseException as error:
             self._fail_group(group, error)
-            self._turn.release()
+            if not held:
+                self._turn.release()
             raise
+        if held:
+            return
         if group.members == 0 and not self._turn_waiting():
             # nothing kept in it: end the transaction without an fsync
             self._end(group, commit=False)
@@ -175,8 +249,99 @@ class GroupCommit:
             return
         self._hand_on(group)
 
+    # ------------------------------------------------------------------ held runs
+    def hold(self, *, blocking: bool = True) -> bool:
+        """Take the turn for a run of units of work of this thread, one after another.
+
+        Until :meth:`release`, each of them begins without waiting for the turn, and its
+        commit keeps its work in the group and returns at once, not yet durable: the run
+        asks :meth:`take_kept` after each unit of work which groups hold it, and tells
+        its callers the outcome once those are done (:meth:`Group.when_done`). One
+        thread, no hand-overs: a batch of work costs no thread switches between its
+        units.
+
+        ``blocking=False`` (an event loop's thread, which must not wait): False at once
+        when the turn or the database's write lock is taken (another thread, another
+        process); the group's transaction is then begun here, so no unit of work of the
+        run waits either. Blocking, it raises OperationalError when the turn does not
+        come in time."""
+        if self._held():
+            raise RuntimeError("this thread holds the turn already")
+        if not self._turn.acquire(BUSY_TIMEOUT_S if blocking else 0.0):
+            if not blocking:
+                return False
+            raise OperationalError(
+                "BEGIN", None, Exception("database is locked (writer turn timed out)")
+            )
+        if not blocking and self._group is None:
+            try:
+                self._group = self._begin_now()
+            except BaseException:
+                self._turn.release()
+                raise
+            if self._group is None:
+                self._turn.release()
+                return False
+        self._holder = threading.get_ident()
+        return True
+
+    def _begin_now(self) -> Group | None:
+        """The group's transaction, begun only if the database's write lock is free now."""
+        conn = self._connection()
+        driver = _driver(conn)
+        driver.write_wait = 0.0  # read by QueuedConnection.begin_write
+        try:
+            return Group(conn.begin(), time.monotonic())
+        except WriterBusy:
+            # raised by the begin event, before SQLite's BEGIN: nothing is open
+            if conn.in_transaction():
+                conn.rollback()
+            return None
+        except BaseException:
+            self._abandon()
+            raise
+        finally:
+            driver.write_wait = None
+
+    def take_kept(self) -> list[Group]:
+        """The groups that kept the work of the held run's units of work since the last
+        call (usually one; none for a unit of work that was rolled back)."""
+        kept, self._kept = self._kept, []
+        return kept
+
+    def should_release(self) -> bool:
+        """Whether the held run should end now: another writer waits for the turn, or the
+        group is full or has been open long enough."""
+        if self._turn_waiting():
+            return True
+        group = self._group
+        if group is None:
+            return False
+        return (
+            group.members >= self._max_members
+            or time.monotonic() - group.opened >= self._open_limit()
+        )
+
+    def release(self, *, sync_later: bool = False) -> None:
+        """End the held run: its group is handed on to a waiting writer (who commits it
+        later), or committed, made durable and finished here."""
+        if not self._held():
+            raise RuntimeError("this thread does not hold the turn")
+        self._holder = None
+        group = self._group
+        if group is None:
+            self._turn.release()
+        elif group.members == 0 and not self._turn_waiting():
+            self._end(group, commit=False)
+            self._turn.release()
+        else:
+            self._hand_on(group, sync_later=sync_later)
+
     # ------------------------------------------------------------------ internals
-    def _hand_on(self, group: _Group) -> bool:
+    def _held(self) -> bool:
+        return self._holder == threading.get_ident()
+
+    def _hand_on(self, group: Group, *, sync_later: bool = False) -> bool:
         """Pass the open transaction to the next waiting member (True), or commit the
         group and release the turn (False). While a writer of another process waits for
         the database, a group stays open for :data:`SHARED_OPEN_S` at most."""
@@ -189,12 +354,16 @@ class GroupCommit:
             return True
         self._end(group, commit=True, announce=False)
         self._turn.release()
+        if sync_later and self._wal is not None and group.error is None:
+            # a held run goes on with its next jobs; the syncer makes this group durable
+            self._syncer.submit(group)
+            return False
         # the next group writes while this one's WAL frames go to disk
         self._make_durable(group)
-        group.done.set()
+        group.finish()
         return False
 
-    def _make_durable(self, group: _Group) -> None:
+    def _make_durable(self, group: Group) -> None:
         """fsync the WAL after a COMMIT made without it (see :meth:`_connection`)."""
         if self._wal is None or group.error is not None:
             return
@@ -202,7 +371,27 @@ class GroupCommit:
             with self._wal_lock:
                 os.fsync(self._wal_fd())
         except OSError as error:
+            log.error("wal.fsync_failed", error=str(error), groups=1)
             group.error = error
+            return
+        self._checkpoint()
+
+    def _make_all_durable(self, groups: list[Group]) -> None:
+        """One fsync of the WAL for ``groups`` (committed in this order), then finish them."""
+        try:
+            with self._wal_lock:
+                os.fsync(self._wal_fd())
+        except OSError as error:
+            log.error("wal.fsync_failed", error=str(error), groups=len(groups))
+            for group in groups:
+                group.error = error
+        for group in groups:
+            group.finish()
+        self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        assert self._wal is not None  # noqa: S101 - FULL only, see the callers
+        self._checkpointer.poke(self._wal[: -len("-wal")])
 
     def _wal_fd(self) -> int:
         assert self._wal is not None  # noqa: S101 - checked by the caller
@@ -213,7 +402,7 @@ class GroupCommit:
             self._wal_file = (os.open(self._wal, os.O_RDONLY), current)
         return self._wal_file[0]
 
-    def _end(self, group: _Group, *, commit: bool, announce: bool = True) -> None:
+    def _end(self, group: Group, *, commit: bool, announce: bool = True) -> None:
         try:
             if commit:
                 group.transaction.commit()
@@ -227,13 +416,13 @@ class GroupCommit:
         finally:
             self._group = None
             if announce or group.error is not None:
-                group.done.set()
+                group.finish()
 
-    def _fail_group(self, group: _Group, error: BaseException) -> None:
+    def _fail_group(self, group: Group, error: BaseException) -> None:
         group.error = error
         self._abandon()
         self._group = None
-        group.done.set()
+        group.finish()
 
     def _open_limit(self) -> float:
         if self._database is not None and self._database.others_waiting():
@@ -263,6 +452,9 @@ class GroupCommit:
         if driver.execute("PRAGMA synchronous").fetchone()[0] < 2 or not database:
             return
         driver.execute("PRAGMA synchronous=NORMAL")
+        # checkpoints run after a group's fsync, outside the turn (:meth:`_checkpoint`);
+        # SQLite's own, in the COMMIT that crosses the threshold, stays as a backstop
+        driver.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES * 4}")
         self._wal = str(Path(database).resolve()) + "-wal"
 
     def _abandon(self) -> None:
@@ -276,7 +468,10 @@ class GroupCommit:
                 pass
 
     def close(self) -> None:
-        """Close the shared connection (no group may be open)."""
+        """Close the shared connection (no group may be open), once the groups committed so
+        far are durable."""
+        self._syncer.close()
+        self._checkpointer.close()
         if self._turn.acquire(BUSY_TIMEOUT_S):
             try:
                 conn, self._conn = self._conn, None

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction
 
+from orchestrator.store.batch import WriteBatcher
 from orchestrator.store.db import READ_ONLY
 from orchestrator.store.group import GroupCommit, Lease
 from orchestrator.store.repos_definitions import (
@@ -176,6 +177,8 @@ class Store:
     def __init__(self, engine: Engine, *, group_commit: bool = True) -> None:
         self.engine = engine
         self._group = GroupCommit(engine) if group_commit and _sqlite_file(engine) else None
+        #: runs write jobs on one thread (:mod:`.batch`); with group commit only
+        self.batcher = WriteBatcher(self._group) if self._group is not None else None
 
     def uow(self, *, read_only: bool = False) -> UnitOfWork:
         """A new unit of work; ``read_only`` skips SQLite's write lock (queries only)."""
@@ -189,7 +192,9 @@ class Store:
         return self._group.groups_committed, self._group.members_committed
 
     def dispose(self) -> None:
-        """Close all pooled connections."""
+        """Close all pooled connections (after the jobs queued for the batcher)."""
+        if self.batcher is not None:
+            self.batcher.close()
         if self._group is not None:
             self._group.close()
         self.engine.dispose()

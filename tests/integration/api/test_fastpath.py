@@ -140,20 +140,26 @@ def _fresh_task(client: TestClient, headers: Callable[[str], dict[str, str]]) ->
     return str(task_id)
 
 
-def test_well_formed_completions_take_the_fast_path(pair, headers, deployed, monkeypatch):
+def test_well_formed_completions_take_the_fast_path(
+    pair, headers, deployed, monkeypatch, container
+):
     from orchestrator.api import fastpath
 
     taken: list[str] = []
-    original = fastpath._complete
+    original = fastpath._complete_as
 
-    def counting(state, token, purpose, task_id, form):  # type: ignore[no-untyped-def]
+    def counting(state, caller, purpose, task_id, form):  # type: ignore[no-untyped-def]
         taken.append(task_id)
-        return original(state, token, purpose, task_id, form)
+        return original(state, caller, purpose, task_id, form)
 
-    monkeypatch.setattr(fastpath, "_complete", counting)
+    # both ways of running a completion (the write batcher, a worker thread) call it
+    monkeypatch.setattr(fastpath, "_complete_as", counting)
     fast, _ = pair
     ok = _fresh_task(fast, headers)
     assert _answer(fast, ok, CASES["completes"])[0] == 200
     refused = _fresh_task(fast, headers)
     assert _answer(fast, refused, CASES["unknown field"])[0] == 400  # FastAPI's route
     assert taken == [ok]
+    # on a SQLite file the completion ran on the store's write batcher
+    assert container.store.batcher is not None
+    assert container.store.batcher.jobs == 1
