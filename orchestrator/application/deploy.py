@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -11,6 +10,7 @@ import structlog
 
 from orchestrator.application import events
 from orchestrator.application.identity import Actor
+from orchestrator.application.ids import new_id
 from orchestrator.application.runtime import Runtime
 from orchestrator.domain.errors import DeploymentRefused, DeployProblem, NotFound
 from orchestrator.engine.contract import Compilation, SourceFile
@@ -111,7 +111,7 @@ class DeployService:
         name: str | None,
     ) -> DeployReport:
         now = self._rt.now()
-        deployment_id = str(uuid.uuid4())
+        deployment_id = new_id()
         hashes = {f.name: sha256(f.content) for f in files}
         report = DeployReport(deployment_id=None, problems=list(compilation.problems))
         new_processes: list[ProcessDefinitionRecord] = []
@@ -217,7 +217,7 @@ class DeployService:
             return
         uow.timers.add(
             TimerRecord(
-                id=str(uuid.uuid4()),
+                id=new_id(),
                 instance_id=None,
                 task_id=None,
                 element_id=definition.key,

@@ -6,12 +6,12 @@ audit details name variables, they do not copy them.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from orchestrator.application.identity import Actor
+from orchestrator.application.ids import new_id
 from orchestrator.store.records import AuditRecord, InstanceRecord, JobRecord, OutboxRecord
 from orchestrator.store.uow import UnitOfWork
 
@@ -60,7 +60,7 @@ def event(
 
     The body holds ids and keys only; the messaging layer shapes it into a CloudEvent.
     """
-    message_id = str(uuid.uuid4())
+    message_id = new_id()
     uow.outbox.add(
         OutboxRecord(
             message_id=message_id,
@@ -90,7 +90,7 @@ def job_message(uow: UnitOfWork, at: datetime, job: JobRecord, instance: Instanc
     """
     uow.outbox.add(
         OutboxRecord(
-            message_id=str(uuid.uuid4()),
+            message_id=new_id(),
             kind="job",
             routing_key=job.topic,
             headers={

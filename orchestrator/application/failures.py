@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import structlog
@@ -10,6 +9,7 @@ import structlog
 from orchestrator.application import domain_events, events, steps
 from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM
+from orchestrator.application.ids import new_id
 from orchestrator.domain.errors import KetenregieError
 from orchestrator.store.records import IncidentRecord, JobRecord
 from orchestrator.store.uow import UnitOfWork
@@ -46,7 +46,7 @@ def add_incident(uow: UnitOfWork, now: datetime, failure: steps.StepFailure) -> 
         ]
         uow.timers.hold(held, PARKED)
     incident = IncidentRecord(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         instance_id=failure.instance_id,
         job_id=job_id,
         task_id=step.task_id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
@@ -13,6 +12,7 @@ import structlog
 from orchestrator.application import domain_events, events, steps
 from orchestrator.application.errors import EngineStepFailed, IncidentRaised
 from orchestrator.application.identity import SYSTEM, Actor
+from orchestrator.application.ids import new_id
 from orchestrator.application.job_results import JobResult, ResultOutcome
 from orchestrator.application.prepared import Prepared
 from orchestrator.application.runtime import Runtime
@@ -169,7 +169,7 @@ class JobService:
         if attempts >= max_attempts:
             changes["status"] = "incident"
             incident = IncidentRecord(
-                id=str(uuid.uuid4()),
+                id=new_id(),
                 instance_id=job.instance_id,
                 job_id=job.id,
                 task_id=job.task_id,

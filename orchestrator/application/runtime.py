@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ import structlog
 from orchestrator.application import events, failures, prepared, steps
 from orchestrator.application.correlation import matches
 from orchestrator.application.identity import SYSTEM, Actor
+from orchestrator.application.ids import new_id
 from orchestrator.application.organisations import OrganisationMap
 from orchestrator.application.prepared import Prepared
 from orchestrator.application.snapshot import Applied, SnapshotWriter
@@ -179,7 +179,7 @@ class Runtime:
         snapshot = steps.start(self.engine, self.bundle(uow, definition.bundle_hash), step)
         now = self.now()
         instance = InstanceRecord(
-            id=str(uuid.uuid4()),
+            id=new_id(),
             definition_id=definition.id,
             process_key=definition.key,
             process_version=definition.version,
@@ -368,7 +368,7 @@ class Runtime:
         """Keep a message nobody waits for yet, until the TTL ends."""
         now = self.now()
         record = BufferedMessageRecord(
-            id=str(uuid.uuid4()),
+            id=new_id(),
             message_id=message_id,
             message_name=name,
             business_key=business_key,

@@ -6,7 +6,6 @@ the snapshot keeps its stored row, so claims, hand-overs and job attempts surviv
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -14,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from orchestrator.application import domain_events, events
 from orchestrator.application.identity import Actor
+from orchestrator.application.ids import new_id
 from orchestrator.application.organisations import OrganisationMap, lane_group
 from orchestrator.domain.runtime import (
     FormFieldSpec,
@@ -233,7 +233,7 @@ class SnapshotWriter:
         for info in changes.added:
             uow.timers.add(
                 TimerRecord(
-                    id=str(uuid.uuid4()),
+                    id=new_id(),
                     instance_id=instance.id,
                     task_id=info.task_id,
                     element_id=info.element_id,
@@ -281,7 +281,7 @@ class SnapshotWriter:
         uow.jobs.delete([row.id for row in changes.removed])
         for info in changes.added:
             job = JobRecord(
-                id=str(uuid.uuid4()),
+                id=new_id(),
                 instance_id=instance.id,
                 task_id=info.task_id,
                 element_id=info.element_id,
@@ -304,7 +304,7 @@ class SnapshotWriter:
 
 def _subscription(instance: InstanceRecord, info: SubscriptionInfo) -> SubscriptionRecord:
     return SubscriptionRecord(
-        id=str(uuid.uuid4()),
+        id=new_id(),
         instance_id=instance.id,
         task_id=info.task_id,
         element_id=info.element_id,
