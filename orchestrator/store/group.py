@@ -317,10 +317,11 @@ class GroupCommit:
         group = self._group
         if group is None:
             return False
-        return (
-            group.members >= self._max_members
-            or time.monotonic() - group.opened >= self._open_limit()
-        )
+        if group.members >= self._max_members:
+            return True
+        age = time.monotonic() - group.opened
+        # younger than the shortest limit: no need to ask other processes (two syscalls)
+        return age >= min(self._max_open_s, SHARED_OPEN_S) and age >= self._open_limit()
 
     def release(self, *, sync_later: bool = False) -> None:
         """End the held run: its group is handed on to a waiting writer (who commits it

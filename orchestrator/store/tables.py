@@ -127,7 +127,7 @@ human_tasks = Table(
     Column("lane", String(KEY), nullable=True),
     Column("candidate_groups", JSON, nullable=False),
     Column("candidate_users", JSON, nullable=False),
-    Column("assignee", String(KEY), nullable=True, index=True),
+    Column("assignee", String(KEY), nullable=True),
     Column("due_at", UtcDateTime, nullable=True),
     Column("organisation", String(KEY), nullable=True),
     Column("business_key", String(KEY), nullable=True, index=True),
@@ -137,6 +137,14 @@ human_tasks = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("claimed_at", UtcDateTime, nullable=True),
     Index(None, "organisation", "process_key", "element_id"),
+    # only assigned tasks (migration 0005): a new task, and completing one nobody claimed,
+    # leave it alone
+    Index(
+        "ix_human_tasks_assignee",
+        "assignee",
+        sqlite_where=text("assignee IS NOT NULL"),
+        postgresql_where=text("assignee IS NOT NULL"),
+    ),
 )
 
 task_candidates = Table(
@@ -146,6 +154,8 @@ task_candidates = Table(
     Column("kind", String(10), nullable=False),  # 'group' | 'user'
     Column("value", String(KEY), nullable=False),
     PrimaryKeyConstraint("task_id", "kind", "value"),
+    # the key is the table (migration 0005): one b-tree written per row, not two
+    sqlite_with_rowid=False,
 )
 
 timers = Table(

@@ -171,7 +171,9 @@ class Store:
     """Opens units of work on one database engine.
 
     On a SQLite file the write units of work commit in groups (:mod:`.group`), unless
-    ``group_commit`` is False; PostgreSQL commits each on its own connection.
+    ``group_commit`` is False, and :attr:`batcher` runs write jobs of an event loop in
+    groups on that loop (:mod:`.batch`); PostgreSQL commits each unit of work on its own
+    connection (no batcher: its writers do not queue for one lock).
     """
 
     def __init__(self, engine: Engine, *, group_commit: bool = True) -> None:

@@ -39,6 +39,65 @@ def test_downgrade_to_base_and_up_again(migrated_url):
     test_models_and_migrations_do_not_differ(migrated_url)
 
 
+def test_0005_keeps_the_candidates_and_indexes_only_assigned_tasks(migrated_url):
+    command.downgrade(alembic_config(migrated_url), "0004")
+    engine = create_db_engine(migrated_url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for statement in (
+            "INSERT INTO blobs (hash, kind, content, created_at) VALUES ('h', 'x', 'x', :now)",
+            "INSERT INTO deployments (id, name, deployed_by, deployed_at, resources) "
+            "VALUES ('d1', 'd', 'anna', :now, '[]')",
+            "INSERT INTO process_definitions (id, key, version, deployment_id, bundle_hash, "
+            "source_hash, resource_name, message_start_names, deployed_at) "
+            "VALUES ('p:1', 'p', 1, 'd1', 'h', 'h', 'p.bpmn', '[]', :now)",
+            "INSERT INTO process_instances (id, definition_id, process_key, process_version, "
+            "bundle_hash, status, state, serializer_version, version, variables, started_at, "
+            "started_by) VALUES ('i1', 'p:1', 'p', 1, 'h', 'active', '{}', 1, 1, '{}', :now, "
+            "'anna')",
+        ):
+            conn.execute(text(statement), {"now": now})
+        conn.execute(
+            text(
+                "INSERT INTO human_tasks (id, instance_id, element_id, candidate_groups, "
+                "candidate_users, process_key, process_version, form, created_at) "
+                "VALUES ('t1', 'i1', 'e', '[]', '[]', 'p', 1, '{}', :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO task_candidates (task_id, kind, value) VALUES "
+                "('t1', 'group', 'poortwachter'), ('t1', 'user', 'anna')"
+            )
+        )
+    engine.dispose()
+    upgrade(migrated_url)
+    test_models_and_migrations_do_not_differ(migrated_url)
+    engine = create_db_engine(migrated_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT kind, value FROM task_candidates ORDER BY kind"))
+        assert [tuple(r) for r in rows] == [("group", "poortwachter"), ("user", "anna")]
+        if engine.dialect.name == "sqlite":
+            ddl = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'task_candidates'")
+            ).scalar_one()
+            assert "WITHOUT ROWID" in ddl
+            index = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'ix_human_tasks_assignee'")
+            ).scalar_one()
+        else:
+            index = conn.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_human_tasks_assignee'")
+            ).scalar_one()
+        assert "assignee IS NOT NULL" in index
+        # deleting the task still takes its candidates along (ON DELETE CASCADE)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM human_tasks WHERE id = 't1'"))
+        assert conn.execute(text("SELECT count(*) FROM task_candidates")).scalar() == 0
+    engine.dispose()
+
+
 def test_audit_events_refuse_update_and_delete(migrated_url):
     engine = create_db_engine(migrated_url)
     row = {"at": datetime.now(UTC), "actor": "anna", "action": "task.claimed", "details": {}}
