@@ -17,6 +17,10 @@ from orchestrator.api.problems import PROBLEM_JSON, TYPE_BASE, BodyTooLarge
 
 Observe = Callable[[str, str, int, float], None]  # method, route, status, seconds
 
+#: scope key: the request already passed an :class:`ApiMiddleware` (the app's completion
+#: entry, outside FastAPI's stack); the one inside that stack lets it pass
+ENTERED = "ketenregie.api_middleware"
+
 
 class ApiMiddleware:
     """Adds ``API-Version``, enforces body limits and reports each request's latency."""
@@ -39,7 +43,7 @@ class ApiMiddleware:
         self._observe = observe
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or ENTERED in scope:
             await self._app(scope, receive, send)
             return
         started = time.perf_counter()

@@ -15,7 +15,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orchestrator.api.app import create_app
-from orchestrator.api.fastpath import CompletionFastPath
 from tests.integration.api.conftest import BSN, INVALID_BSN, token
 
 URL = "/api/v1/tasks/{}/complete"
@@ -78,8 +77,7 @@ CASES: dict[str, tuple[dict[str, str], bytes]] = {
 @pytest.fixture
 def pair(container, authenticator) -> tuple[TestClient, TestClient]:
     fast = create_app(container, authenticator)
-    plain = create_app(container, authenticator)
-    plain.user_middleware = [m for m in plain.user_middleware if m.cls is not CompletionFastPath]
+    plain = create_app(container, authenticator, fast_path=False)
     return (
         TestClient(fast, raise_server_exceptions=False),
         TestClient(plain, raise_server_exceptions=False),
