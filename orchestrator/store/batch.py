@@ -99,18 +99,27 @@ class WriteBatcher:
 
     # ------------------------------------------------------------------ on the loop
     def _drain(self) -> None:
+        """One group of the jobs that arrived; the rest in a later iteration, so the loop
+        answers the groups made durable meanwhile and reads new requests in between (a
+        burst is answered group by group, not all at its end)."""
         self._drain_scheduled = False
-        jobs, self._arrived = self._arrived, deque()
-        while jobs:
-            try:
-                held = self._group.hold(blocking=False)
-            except Exception as error:  # noqa: BLE001 - the database failed: they all fail
-                _settle([*jobs], set(), error)
-                return
-            if not held:
-                self._to_thread(jobs)
-                return
-            self._run_held(lambda: jobs.popleft() if jobs else None, sync_later=True)
+        jobs = self._arrived
+        if not jobs:
+            return
+        try:
+            held = self._group.hold(blocking=False)
+        except Exception as error:  # noqa: BLE001 - the database failed: they all fail
+            self._arrived = deque()
+            _settle([*jobs], set(), error)
+            return
+        if not held:
+            self._arrived = deque()
+            self._to_thread(jobs)
+            return
+        self._run_held(lambda: jobs.popleft() if jobs else None, sync_later=True)
+        if jobs and not self._drain_scheduled:
+            self._drain_scheduled = True
+            asyncio.get_running_loop().call_soon(self._drain)
 
     def _to_thread(self, jobs: Iterable[_Job]) -> None:
         with self._wake:
