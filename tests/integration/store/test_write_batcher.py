@@ -207,3 +207,33 @@ def test_a_closed_batcher_takes_no_jobs(
     batcher.close()
     with pytest.raises(RuntimeError, match="closed"):
         asyncio.run(batcher.run(_insert(engine, group, 1)))
+
+
+def test_a_burst_runs_group_by_group_with_the_loop_in_between(engine: Engine) -> None:
+    group = GroupCommit(engine, max_open_s=0.0)  # one job per group
+    batcher = WriteBatcher(group)
+    events: list[str] = []
+
+    def job(row: int) -> Callable[[], int]:
+        insert = _insert(engine, group, row)
+
+        def run() -> int:
+            events.append(f"job {row}")
+            return insert()
+
+        return run
+
+    async def main() -> None:
+        pending = [asyncio.ensure_future(batcher.run(job(row))) for row in range(3)]
+        await asyncio.sleep(0)  # the jobs arrive; the drain is scheduled
+        asyncio.get_running_loop().call_soon(events.append, "the loop")
+        await asyncio.gather(*pending)
+
+    try:
+        asyncio.run(main())
+    finally:
+        batcher.close()
+        group.close()
+    # after the first group the loop ran what was waiting, then the next group
+    assert events == ["job 0", "the loop", "job 1", "job 2"]
+    assert _ids(engine) == [0, 1, 2]
