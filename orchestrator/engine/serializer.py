@@ -63,8 +63,11 @@ SERIALIZER_VERSION = "ketenregie-1"
 #: values the registry passes through unchanged (exact types: subclasses may be registered)
 _PLAIN_TYPES = frozenset({str, int, float, bool, type(None)})
 
-#: task ids are parsed and printed on every step; UUIDs are immutable, so share them
-_CACHE_LIMIT = 100_000
+#: task ids are parsed and printed on every step; UUIDs are immutable, so share them.
+#: Small: the ids of the last ~1,000 instances stepped (steps of one instance come close
+#: together); every cached UUID is an object the cyclic GC walks in a full collection
+#: (100,000 of them made one take ~50 ms, a stall of the whole API)
+_CACHE_LIMIT = 8_192
 _uuids: dict[str, UUID] = {}
 _texts: dict[UUID, str] = {}
 
