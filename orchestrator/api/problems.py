@@ -15,6 +15,7 @@ from typing import Any
 import structlog
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 
@@ -193,6 +194,22 @@ def install(app: FastAPI) -> None:
         )
         return response
 
+    async def database_unavailable(request: Request, error: Exception) -> JSONResponse:
+        # the write was not acknowledged (a lock that did not come in time, a commit or
+        # fsync that failed): nothing is promised, the caller may try again
+        log.error(
+            "api.database_unavailable",
+            method=request.method,
+            route=getattr(request.scope.get("route"), "path", None),
+            error=type(error).__name__,
+        )
+        return problem(
+            503,
+            "database-unavailable",
+            "the database did not take the change; try again",
+            headers={"Retry-After": "1"},
+        )
+
     app.add_exception_handler(KetenregieError, ketenregie_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(BadRequest, bad_request)
@@ -200,4 +217,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BodyTooLarge, too_large)
     app.add_exception_handler(Unauthenticated, unauthenticated)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(OperationalError, database_unavailable)
     app.add_exception_handler(Exception, unexpected)

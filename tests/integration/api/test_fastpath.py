@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from orchestrator.api.app import create_app
-from tests.integration.api.conftest import BSN, INVALID_BSN, token
+from tests.integration.api.conftest import BSN, INVALID_BSN, melding_xml, token
 
 URL = "/api/v1/tasks/{}/complete"
 JSON = {"Content-Type": "application/json"}
@@ -161,3 +161,50 @@ def test_well_formed_completions_take_the_fast_path(
     # on a SQLite file the completion ran on the store's write batcher
     assert container.store.batcher is not None
     assert container.store.batcher.jobs == 1
+
+
+def test_a_completion_whose_commit_does_not_reach_the_disk_is_a_503(
+    tmp_path, clock, authenticator, headers, monkeypatch
+):
+    from orchestrator.bootstrap import build
+    from orchestrator.config import Settings
+    from orchestrator.engine.runner import SpiffEngine
+
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=f"sqlite:///{tmp_path}/full.sqlite",
+        sqlite_synchronous="FULL",
+    )
+    container = build(settings, engine=SpiffEngine(clock), clock=clock)
+    try:
+        with TestClient(create_app(container, authenticator)) as client:
+            deployed = client.post(
+                "/api/v1/deployments",
+                files=[("files", ("melding.bpmn", melding_xml(), "application/xml"))],
+                headers=headers("piet"),
+            )
+            assert deployed.status_code == 201, deployed.text
+            task_id = _fresh_task(client, headers)
+
+            def broken(fd: int) -> None:
+                raise OSError(5, "Input/output error")
+
+            monkeypatch.setattr("orchestrator.store.group.os.fsync", broken)
+            response = client.post(
+                URL.format(task_id),
+                json={"variables": {"broodnood": True}},
+                headers=headers("anna"),
+            )
+            monkeypatch.undo()
+            assert response.status_code == 503
+            assert response.headers["retry-after"] == "1"
+            assert response.json()["type"] == "https://ketenregie.nl/problemen/database-unavailable"
+            # not acknowledged, so the caseworker tries again: it was committed after all
+            again = client.post(
+                URL.format(task_id),
+                json={"variables": {"broodnood": True}},
+                headers=headers("anna"),
+            )
+            assert again.status_code == 409
+    finally:
+        container.close()
