@@ -1,18 +1,20 @@
-"""The threads that take the disk off the writers' path (SQLite, ``synchronous=FULL``).
+"""The disk side of group commit (SQLite, ``synchronous=FULL``): :class:`Wal`.
 
-:class:`Syncer` fsyncs the WAL for committed groups (:mod:`.group`), so a run of writes on
-the event loop goes on while its last group goes to disk; :class:`Checkpointer` copies the
-WAL back into the database every :data:`CHECKPOINT_EVERY_S`, so no writer pays for it in
-its COMMIT.
+The group connection (:mod:`.group`) commits without SQLite's fsync; :class:`Wal` fsyncs
+the WAL after the writer turn has passed on, either in the committing thread or, for a run
+of writes on the event loop, on a :class:`Syncer` thread, so the run goes on while its
+last group goes to disk; a :class:`Checkpointer` copies the WAL back into the database
+every :data:`CHECKPOINT_EVERY_S`, so no writer pays for it in its COMMIT.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 import structlog
 
@@ -21,6 +23,62 @@ from orchestrator.store.db import BUSY_TIMEOUT_S
 log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+
+
+class Durable(Protocol):
+    """A committed group waiting for the disk: told its error, then finished."""
+
+    error: BaseException | None
+
+    def finish(self) -> None: ...
+
+
+class Wal:
+    """The WAL of one database file: fsynced for committed groups, checkpointed."""
+
+    def __init__(self, database: str) -> None:
+        self._path = database + "-wal"
+        self._database = database
+        self._file: tuple[int, int] | None = None  # (descriptor, inode)
+        self._lock = threading.Lock()
+        self._syncer: Syncer[Durable] = Syncer(self._sync_and_finish)
+        self._checkpointer = Checkpointer()
+
+    def sync(self, groups: list[Durable]) -> None:
+        """One fsync for ``groups`` (committed, in this order); a failure becomes each
+        group's ``error``. They are not finished here."""
+        try:
+            with self._lock:
+                os.fsync(self._fd())
+        except OSError as error:
+            log.error("wal.fsync_failed", error=str(error), groups=len(groups))
+            for group in groups:
+                group.error = error
+            return
+        self._checkpointer.poke(self._database)
+
+    def sync_later(self, group: Durable) -> None:
+        """Make ``group`` durable on the syncer thread, then finish it."""
+        self._syncer.submit(group)
+
+    def close(self) -> None:
+        """Make what is pending durable; stop the threads."""
+        self._syncer.close()
+        self._checkpointer.close()
+
+    def _sync_and_finish(self, groups: list[Durable]) -> None:
+        self.sync(groups)
+        for group in groups:
+            group.finish()
+
+    def _fd(self) -> int:
+        current = os.stat(self._path).st_ino
+        if self._file is None or self._file[1] != current:
+            if self._file is not None:
+                os.close(self._file[0])
+            self._file = (os.open(self._path, os.O_RDONLY), current)
+        return self._file[0]
+
 
 #: the WAL is checkpointed this often while groups are made durable
 CHECKPOINT_EVERY_S = 0.5

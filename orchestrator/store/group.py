@@ -34,7 +34,6 @@ process-wide :class:`~orchestrator.store.db.WriterQueue`).
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -42,7 +41,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import structlog
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 
@@ -53,7 +51,7 @@ from orchestrator.store.db import (
     WriterQueue,
     writer_queue,
 )
-from orchestrator.store.durability import Checkpointer, Syncer
+from orchestrator.store.durability import Wal
 
 #: a group takes no new members after this many ...
 MAX_MEMBERS = 32
@@ -67,9 +65,6 @@ SHARED_OPEN_S = 0.002
 #: Emitted on the driver: SQLAlchemy compiles a SAVEPOINT construct per call, which cost
 #: more than the rest of the group's bookkeeping together.
 SAVEPOINT = "ketenregie_member"
-
-
-log = structlog.get_logger(__name__)
 
 
 class GroupCommitFailed(OperationalError):
@@ -141,9 +136,7 @@ class GroupCommit:
         self._max_open_s = max_open_s
         self._turn = WriterQueue()
         #: the WAL file this process fsyncs itself after a group's COMMIT (FULL only)
-        self._wal: str | None = None
-        self._wal_file: tuple[int, int] | None = None  # (descriptor, inode)
-        self._wal_lock = threading.Lock()
+        self._wal: Wal | None = None
         database = engine.url.database
         #: the process-wide queue of the database file (it knows of other processes)
         self._database = (
@@ -155,10 +148,6 @@ class GroupCommit:
         self._holder: int | None = None
         #: the groups the held run's units of work kept their work in (:meth:`take_kept`)
         self._kept: list[Group] = []
-        #: makes the groups of held runs durable, so the run goes on meanwhile
-        self._syncer: Syncer[Group] = Syncer(self._make_all_durable)
-        #: checkpoints the WAL, poked after fsyncs (:meth:`_checkpoint`)
-        self._checkpointer = Checkpointer()
         #: committed so far: transactions, and the units of work they held
         self.groups_committed = 0
         self.members_committed = 0
@@ -355,53 +344,15 @@ class GroupCommit:
             return True
         self._end(group, commit=True, announce=False)
         self._turn.release()
-        if sync_later and self._wal is not None and group.error is None:
-            # a held run goes on with its next jobs; the syncer makes this group durable
-            self._syncer.submit(group)
-            return False
-        # the next group writes while this one's WAL frames go to disk
-        self._make_durable(group)
+        if self._wal is not None and group.error is None:
+            if sync_later:
+                # a held run goes on with its next jobs; the syncer makes this durable
+                self._wal.sync_later(group)
+                return False
+            # the next group writes while this one's WAL frames go to disk
+            self._wal.sync([group])
         group.finish()
         return False
-
-    def _make_durable(self, group: Group) -> None:
-        """fsync the WAL after a COMMIT made without it (see :meth:`_connection`)."""
-        if self._wal is None or group.error is not None:
-            return
-        try:
-            with self._wal_lock:
-                os.fsync(self._wal_fd())
-        except OSError as error:
-            log.error("wal.fsync_failed", error=str(error), groups=1)
-            group.error = error
-            return
-        self._checkpoint()
-
-    def _make_all_durable(self, groups: list[Group]) -> None:
-        """One fsync of the WAL for ``groups`` (committed in this order), then finish them."""
-        try:
-            with self._wal_lock:
-                os.fsync(self._wal_fd())
-        except OSError as error:
-            log.error("wal.fsync_failed", error=str(error), groups=len(groups))
-            for group in groups:
-                group.error = error
-        for group in groups:
-            group.finish()
-        self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        assert self._wal is not None  # noqa: S101 - FULL only, see the callers
-        self._checkpointer.poke(self._wal[: -len("-wal")])
-
-    def _wal_fd(self) -> int:
-        assert self._wal is not None  # noqa: S101 - checked by the caller
-        current = os.stat(self._wal).st_ino
-        if self._wal_file is None or self._wal_file[1] != current:
-            if self._wal_file is not None:
-                os.close(self._wal_file[0])
-            self._wal_file = (os.open(self._wal, os.O_RDONLY), current)
-        return self._wal_file[0]
 
     def _end(self, group: Group, *, commit: bool, announce: bool = True) -> None:
         try:
@@ -446,17 +397,18 @@ class GroupCommit:
     def _pipeline_fsync(self, conn: Connection) -> None:
         """With ``synchronous=FULL`` a COMMIT fsyncs the WAL while it holds the write lock,
         and every writer waits. This connection commits without that fsync (NORMAL) and
-        :meth:`_make_durable` fsyncs the WAL after the turn has passed on: the next group
+        :class:`~orchestrator.store.durability.Wal` fsyncs it after the turn has passed on: the next group
         writes meanwhile, and a member still hears of its commit only once it is on disk."""
         driver = _driver(conn)
         database = self._engine.url.database
         if driver.execute("PRAGMA synchronous").fetchone()[0] < 2 or not database:
             return
         driver.execute("PRAGMA synchronous=NORMAL")
-        # checkpoints run after a group's fsync, outside the turn (:meth:`_checkpoint`);
-        # SQLite's own, in the COMMIT that crosses the threshold, stays as a backstop
+        # checkpoints run after a group's fsync, outside the turn (Wal); SQLite's own, in
+        # the COMMIT that crosses the threshold, stays as a backstop
         driver.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES * 4}")
-        self._wal = str(Path(database).resolve()) + "-wal"
+        if self._wal is None:
+            self._wal = Wal(str(Path(database).resolve()))
 
     def _abandon(self) -> None:
         """Drop the connection after an error that may have left it mid-transaction."""
@@ -471,8 +423,8 @@ class GroupCommit:
     def close(self) -> None:
         """Close the shared connection (no group may be open), once the groups committed so
         far are durable."""
-        self._syncer.close()
-        self._checkpointer.close()
+        if self._wal is not None:
+            self._wal.close()
         if self._turn.acquire(BUSY_TIMEOUT_S):
             try:
                 conn, self._conn = self._conn, None

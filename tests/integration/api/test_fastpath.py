@@ -189,7 +189,7 @@ def test_a_completion_whose_commit_does_not_reach_the_disk_is_a_503(
             def broken(fd: int) -> None:
                 raise OSError(5, "Input/output error")
 
-            monkeypatch.setattr("orchestrator.store.group.os.fsync", broken)
+            monkeypatch.setattr("orchestrator.store.durability.os.fsync", broken)
             response = client.post(
                 URL.format(task_id),
                 json={"variables": {"broodnood": True}},

@@ -189,7 +189,7 @@ def test_with_full_sync_the_wal_is_fsynced_after_the_turn_and_before_the_answer(
             group._turn.release()
             real_fsync(fd)
 
-        monkeypatch.setattr("orchestrator.store.group.os.fsync", fsync)
+        monkeypatch.setattr("orchestrator.store.durability.os.fsync", fsync)
         _insert(group, 1)
         assert [held for _, held in synced] == [True]
         # the shared connection commits without SQLite's own fsync (it is done above)
@@ -200,7 +200,7 @@ def test_with_full_sync_the_wal_is_fsynced_after_the_turn_and_before_the_answer(
         def broken(fd: int) -> None:
             raise OSError(5, "Input/output error")
 
-        monkeypatch.setattr("orchestrator.store.group.os.fsync", broken)
+        monkeypatch.setattr("orchestrator.store.durability.os.fsync", broken)
         with pytest.raises(GroupCommitFailed):
             _insert(group, 2)  # committed, but not known to be on disk: not acknowledged
         group.close()

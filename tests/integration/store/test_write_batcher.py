@@ -81,7 +81,7 @@ def test_jobs_of_one_iteration_share_a_group_on_the_loop_and_hear_back_once_dura
         at_fsync.append(len(answered))
         real_fsync(fd)
 
-    monkeypatch.setattr("orchestrator.store.group.os.fsync", fsync)
+    monkeypatch.setattr("orchestrator.store.durability.os.fsync", fsync)
 
     async def main() -> list[int]:
         async def one(row: int) -> int:
@@ -116,7 +116,7 @@ def test_a_failed_fsync_fails_every_job_that_kept_work(
     def broken(fd: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr("orchestrator.store.group.os.fsync", broken)
+    monkeypatch.setattr("orchestrator.store.durability.os.fsync", broken)
     jobs = [_insert(engine, group, 1), _insert(engine, group, 2, fail=True)]
     outcomes = asyncio.run(_all(batcher, jobs))
     # committed, but not known to be on disk: not acknowledged
