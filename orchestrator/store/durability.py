@@ -33,16 +33,24 @@ class Durable(Protocol):
     def finish(self) -> None: ...
 
 
-class Wal:
-    """The WAL of one database file: fsynced for committed groups, checkpointed."""
+#: runs a callable while no writer of this process writes; returns False when it could
+#: not pause them in time (:meth:`~orchestrator.store.group.GroupCommit.paused`)
+Pause = Callable[[Callable[[], None]], bool]
 
-    def __init__(self, database: str) -> None:
+
+class Wal:
+    """The WAL of one database file: fsynced for committed groups, checkpointed.
+
+    ``pause`` lets the checkpointer finish each checkpoint while this process's writers
+    wait, so the WAL starts over from its beginning (see :class:`Checkpointer`)."""
+
+    def __init__(self, database: str, pause: Pause | None = None) -> None:
         self._path = database + "-wal"
         self._database = database
         self._file: tuple[int, int] | None = None  # (descriptor, inode)
         self._lock = threading.Lock()
         self._syncer: Syncer[Durable] = Syncer(self._sync_and_finish)
-        self._checkpointer = Checkpointer()
+        self._checkpointer = Checkpointer(pause)
 
     def sync(self, groups: list[Durable]) -> None:
         """One fsync for ``groups`` (committed, in this order); a failure becomes each
@@ -137,9 +145,18 @@ class Checkpointer:
     SQLite would checkpoint in the COMMIT that crosses ``wal_autocheckpoint``: ~10 ms in
     which that writer, and on the event loop the API, stands still. Here a PASSIVE
     checkpoint (writers go on, readers are not waited for) runs on a connection of its
-    own; pysqlite releases the GIL meanwhile. A failure is logged and left to the next."""
+    own; pysqlite releases the GIL meanwhile. A failure is logged and left to the next.
 
-    def __init__(self) -> None:
+    A writer starts the WAL over from its beginning only if every frame was copied back
+    when its transaction began. Under steady load a group commits during nearly every
+    checkpoint, so the WAL would grow by ~20 MB a second until SQLite truncated it back to
+    ``journal_size_limit`` inside a COMMIT: tens of milliseconds of page-cache work on the
+    event loop. So the bulk is copied while writers go on, and then, with this process's
+    writers paused (``pause``: a few ms, the frames of the last groups), the rest: the
+    next group starts the WAL over."""
+
+    def __init__(self, pause: Pause | None = None) -> None:
+        self._pause = pause
         self._due = threading.Event()
         self._lock = threading.Lock()
         self._database: str | None = None
@@ -186,9 +203,17 @@ class Checkpointer:
                         )
                         conn.execute("PRAGMA synchronous=FULL")
                         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    self._checkpoint(conn)
                 except sqlite3.Error as error:
                     log.warning("wal.checkpoint_failed", error=str(error))
         finally:
             if conn is not None:
                 conn.close()
+
+    def _checkpoint(self, conn: sqlite3.Connection) -> None:
+        def checkpoint() -> None:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
+        checkpoint()  # the bulk, while writers go on
+        if self._pause is not None:
+            self._pause(checkpoint)  # the rest, while they wait

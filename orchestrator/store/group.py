@@ -327,6 +327,26 @@ class GroupCommit:
         else:
             self._hand_on(group, sync_later=sync_later)
 
+    def paused(self, work: Callable[[], None]) -> bool:
+        """Run ``work`` while no unit of work of this process writes (the checkpointer's
+        last step): with the turn, after committing the open group, if any (made durable
+        by the syncer). False, and ``work`` not run, when the turn did not come in time."""
+        if not self._turn.acquire(BUSY_TIMEOUT_S):
+            return False
+        try:
+            group = self._group
+            if group is not None:
+                self._end(group, commit=True, announce=False)
+                if group.error is None:
+                    if self._wal is not None:
+                        self._wal.sync_later(group)
+                    else:
+                        group.finish()
+            work()
+            return True
+        finally:
+            self._turn.release()
+
     # ------------------------------------------------------------------ internals
     def _held(self) -> bool:
         return self._holder == threading.get_ident()
@@ -408,7 +428,7 @@ class GroupCommit:
         # the COMMIT that crosses the threshold, stays as a backstop
         driver.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES * 4}")
         if self._wal is None:
-            self._wal = Wal(str(Path(database).resolve()))
+            self._wal = Wal(str(Path(database).resolve()), pause=self.paused)
 
     def _abandon(self) -> None:
         """Drop the connection after an error that may have left it mid-transaction."""

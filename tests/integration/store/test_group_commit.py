@@ -4,6 +4,8 @@ a failed commit reported to every member, nothing acknowledged before it is dura
 from __future__ import annotations
 
 import os
+import sqlite3
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from sqlalchemy import Engine, event, text
 
 from orchestrator.store import Store, create_db_engine
 from orchestrator.store.db import READ_ONLY
+from orchestrator.store.durability import Checkpointer
 from orchestrator.store.group import GroupCommit, GroupCommitFailed
 
 
@@ -215,3 +218,55 @@ def test_with_normal_sync_sqlite_commits_as_configured(engine: Engine) -> None:
     group.rollback(lease)
     assert group._wal is None  # no fsync of ours either: NORMAL does not promise it
     group.close()
+
+
+def _wal_frames(path: Path) -> int:
+    """Frames in the WAL now: ``mxFrame`` of the wal-index header (native byte order, at
+    offset 16 of the -shm file); reading it changes nothing, unlike a checkpoint."""
+    header = Path(f"{path}-shm").read_bytes()[:48]
+    return int(struct.unpack_from("=I", header, 16)[0])
+
+
+def test_a_checkpoint_during_an_open_group_still_lets_the_wal_start_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # only the checkpoint this test runs, none of the group's own
+    monkeypatch.setattr("orchestrator.store.durability.CHECKPOINT_EVERY_S", 3600.0)
+    path = tmp_path / "restart.sqlite"
+    engine = create_db_engine(f"sqlite:///{path}", synchronous="FULL")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("create table t (id integer primary key, v text not null)"))
+        group = GroupCommit(engine)
+        for row in range(50):
+            _insert_big(group, row)
+        written = _wal_frames(path)
+        assert written > 50
+        # a held run (the event loop) has a group open when the checkpoint runs ...
+        assert group.hold()
+        _insert_big(group, 50)
+        kept = group.take_kept()
+        checkpointer = Checkpointer(pause=group.paused)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        checkpoint = threading.Thread(target=checkpointer._checkpoint, args=(conn,))
+        checkpoint.start()
+        _wait_for_waiters(group, 1)  # its last step waits for the turn
+        # ... and ends it: the checkpoint commits the group and copies the rest
+        group.release(sync_later=True)
+        checkpoint.join(5)
+        assert not checkpoint.is_alive()
+        conn.close()
+        assert [g.done.wait(5) and g.error is None for g in kept] == [True]  # and durable
+        # so the next writer starts the WAL over instead of appending to it
+        _insert_big(group, 51)
+        assert _wal_frames(path) < 10
+        assert _ids(engine) == list(range(52))
+        group.close()
+    finally:
+        engine.dispose()
+
+
+def _insert_big(group: GroupCommit, row: int) -> None:
+    lease = group.begin()
+    lease.connection.execute(text("insert into t values (:i, :v)"), {"i": row, "v": "x" * 4000})
+    group.commit(lease)
