@@ -33,16 +33,16 @@ class Durable(Protocol):
     def finish(self) -> None: ...
 
 
-#: runs a callable while no writer of this process writes; returns False when it could
-#: not pause them in time (:meth:`~orchestrator.store.group.GroupCommit.paused`)
+#: runs a callable while nobody writes to the database; False when the writers could not
+#: be paused in time (:meth:`~orchestrator.store.group.GroupCommit.paused`)
 Pause = Callable[[Callable[[], None]], bool]
 
 
 class Wal:
     """The WAL of one database file: fsynced for committed groups, checkpointed.
 
-    ``pause`` lets the checkpointer finish each checkpoint while this process's writers
-    wait, so the WAL starts over from its beginning (see :class:`Checkpointer`)."""
+    ``pause`` lets the checkpointer finish each checkpoint while the writers wait, so the
+    WAL starts over from its beginning (see :class:`Checkpointer`)."""
 
     def __init__(self, database: str, pause: Pause | None = None) -> None:
         self._path = database + "-wal"
@@ -151,9 +151,9 @@ class Checkpointer:
     when its transaction began. Under steady load a group commits during nearly every
     checkpoint, so the WAL would grow by ~20 MB a second until SQLite truncated it back to
     ``journal_size_limit`` inside a COMMIT: tens of milliseconds of page-cache work on the
-    event loop. So the bulk is copied while writers go on, and then, with this process's
-    writers paused (``pause``: a few ms, the frames of the last groups), the rest: the
-    next group starts the WAL over."""
+    event loop. So the bulk is copied while writers go on, and then, with the writers
+    paused (``pause``: a few ms, the frames of the last groups), the rest: the next
+    group starts the WAL over."""
 
     def __init__(self, pause: Pause | None = None) -> None:
         self._pause = pause

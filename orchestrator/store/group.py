@@ -328,9 +328,10 @@ class GroupCommit:
             self._hand_on(group, sync_later=sync_later)
 
     def paused(self, work: Callable[[], None]) -> bool:
-        """Run ``work`` while no unit of work of this process writes (the checkpointer's
-        last step): with the turn, after committing the open group, if any (made durable
-        by the syncer). False, and ``work`` not run, when the turn did not come in time."""
+        """Run ``work`` while nobody writes to the database (the checkpointer's last step):
+        with the turn, after committing the open group, if any (made durable by the
+        syncer), and with the database's writer lock, so writers of other processes wait
+        too. False, and ``work`` not run, when either did not come in time."""
         if not self._turn.acquire(BUSY_TIMEOUT_S):
             return False
         try:
@@ -342,7 +343,14 @@ class GroupCommit:
                         self._wal.sync_later(group)
                     else:
                         group.finish()
-            work()
+            database = self._database
+            if database is not None and not database.acquire(BUSY_TIMEOUT_S):
+                return False
+            try:
+                work()
+            finally:
+                if database is not None:
+                    database.release()
             return True
         finally:
             self._turn.release()

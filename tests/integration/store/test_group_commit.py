@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine, event, text
 
 from orchestrator.store import Store, create_db_engine
-from orchestrator.store.db import READ_ONLY
+from orchestrator.store.db import READ_ONLY, WriterQueue
 from orchestrator.store.durability import Checkpointer
 from orchestrator.store.group import GroupCommit, GroupCommitFailed
 
@@ -261,6 +261,31 @@ def test_a_checkpoint_during_an_open_group_still_lets_the_wal_start_over(
         _insert_big(group, 51)
         assert _wal_frames(path) < 10
         assert _ids(engine) == list(range(52))
+        group.close()
+    finally:
+        engine.dispose()
+
+
+def test_the_checkpoints_last_step_holds_off_writers_of_other_processes(
+    tmp_path: Path,
+) -> None:
+    path = (tmp_path / "paused.sqlite").resolve()
+    engine = create_db_engine(f"sqlite:///{path}", synchronous="FULL")
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("create table t (id integer primary key, v text not null)"))
+        group = GroupCommit(engine)
+        _insert(group, 1)
+        other = WriterQueue(path.with_name(path.name + "-writer"))  # another process's
+        got_in: list[bool] = []
+
+        def work() -> None:
+            got_in.append(other.acquire(0.0))
+
+        assert group.paused(work)
+        assert got_in == [False]
+        assert other.acquire(0.0)  # and free again after it
+        other.release()
         group.close()
     finally:
         engine.dispose()
