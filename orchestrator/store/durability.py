@@ -1,6 +1,8 @@
-"""The disk side of group commit (SQLite, ``synchronous=FULL``): :class:`Wal`.
+"""The disk side of group commit (SQLite, ``synchronous=FULL``): :class:`WriteConnection`
+and :class:`Wal`.
 
-The group connection (:mod:`.group`) commits without SQLite's fsync; :class:`Wal` fsyncs
+The group's write connection (:class:`WriteConnection`, used by :mod:`.group`) commits
+without SQLite's fsync; :class:`Wal` fsyncs
 the WAL after the writer turn has passed on, either in the committing thread or, for a run
 of writes on the event loop, on a :class:`Syncer` thread, so the run goes on while its
 last group goes to disk; a :class:`Checkpointer` copies the WAL back into the database
@@ -14,11 +16,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
-from typing import Generic, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 import structlog
+from sqlalchemy import Connection, Engine
 
-from orchestrator.store.db import BUSY_TIMEOUT_S
+from orchestrator.store.db import BUSY_TIMEOUT_S, WAL_CHECKPOINT_PAGES
 
 log = structlog.get_logger(__name__)
 
@@ -217,3 +221,58 @@ class Checkpointer:
         checkpoint()  # the bulk, while writers go on
         if self._pause is not None:
             self._pause(checkpoint)  # the rest, while they wait
+
+
+class WriteConnection:
+    """The group commit's one write connection of ``engine``: opened on first use and
+    again after an error.
+
+    With ``synchronous=FULL`` a COMMIT fsyncs the WAL while it holds the write lock, and
+    every writer waits. This connection commits without that fsync (NORMAL) and
+    :attr:`wal` fsyncs it after the turn has passed on: the next group writes meanwhile,
+    and a member still hears of its commit only once it is on disk."""
+
+    def __init__(self, engine: Engine, pause: Pause) -> None:
+        self._engine = engine
+        self._pause = pause
+        self._conn: Connection | None = None
+        #: the WAL this process fsyncs itself after a group's COMMIT (FULL only)
+        self.wal: Wal | None = None
+
+    def get(self) -> Connection:
+        if self._conn is None or self._conn.closed or self._conn.invalidated:
+            self._conn = self._engine.connect()
+            self._pipeline_fsync(self._conn)
+        return self._conn
+
+    def abandon(self) -> None:
+        """Drop the connection after an error that may have left it mid-transaction."""
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            try:
+                conn.invalidate()
+                conn.close()
+            except Exception:  # noqa: BLE001, S110 - it is being thrown away
+                pass
+
+    def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.close()
+
+    def _pipeline_fsync(self, conn: Connection) -> None:
+        sqlite = driver(conn)
+        database = self._engine.url.database
+        if sqlite.execute("PRAGMA synchronous").fetchone()[0] < 2 or not database:
+            return
+        sqlite.execute("PRAGMA synchronous=NORMAL")
+        # checkpoints run after a group's fsync, outside the turn (Checkpointer); SQLite's
+        # own, in the COMMIT that crosses the threshold, stays as a backstop
+        sqlite.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES * 4}")
+        if self.wal is None:
+            self.wal = Wal(str(Path(database).resolve()), pause=self._pause)
+
+
+def driver(conn: Connection) -> Any:
+    """The DBAPI connection under ``conn`` (``sqlite3.Connection``)."""
+    return conn.connection.driver_connection

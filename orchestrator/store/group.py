@@ -39,19 +39,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction
 from sqlalchemy.exc import OperationalError
 
-from orchestrator.store.db import (
-    BUSY_TIMEOUT_S,
-    WAL_CHECKPOINT_PAGES,
-    WriterBusy,
-    WriterQueue,
-    writer_queue,
-)
-from orchestrator.store.durability import Wal
+from orchestrator.store.db import BUSY_TIMEOUT_S, WriterBusy, WriterQueue, writer_queue
+from orchestrator.store.durability import WriteConnection, driver
 
 #: a group takes no new members after this many ...
 MAX_MEMBERS = 32
@@ -131,18 +124,16 @@ class GroupCommit:
         max_members: int = MAX_MEMBERS,
         max_open_s: float = MAX_OPEN_S,
     ) -> None:
-        self._engine = engine
         self._max_members = max_members
         self._max_open_s = max_open_s
         self._turn = WriterQueue()
-        #: the WAL file this process fsyncs itself after a group's COMMIT (FULL only)
-        self._wal: Wal | None = None
+        #: the shared connection, and with FULL the WAL this process fsyncs itself
+        self._write = WriteConnection(engine, pause=self.paused)
         database = engine.url.database
         #: the process-wide queue of the database file (it knows of other processes)
         self._database = (
             writer_queue(Path(database)) if database and database != ":memory:" else None
         )
-        self._conn: Connection | None = None
         self._group: Group | None = None
         #: the thread that holds the turn for a run of units of work (:meth:`hold`)
         self._holder: int | None = None
@@ -162,18 +153,18 @@ class GroupCommit:
             )
         group = self._group
         try:
-            conn = self._connection()
+            conn = self._write.get()
             if group is None:
                 group = Group(conn.begin(), time.monotonic())
                 self._group = group
                 return Lease(conn, group, savepoint=False)
-            _driver(conn).execute(f"SAVEPOINT {SAVEPOINT}")
+            driver(conn).execute(f"SAVEPOINT {SAVEPOINT}")
             return Lease(conn, group, savepoint=True)
         except BaseException as error:
             if self._group is not None:
                 self._fail_group(self._group, error)  # the members before us fail with it
             else:
-                self._abandon()
+                self._write.abandon()
             if not held:
                 self._turn.release()
             raise
@@ -188,7 +179,7 @@ class GroupCommit:
         held = self._held()
         try:
             if lease.savepoint:
-                _driver(lease.connection).execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
+                driver(lease.connection).execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
         except BaseException as error:
             self._fail_group(lease.group, error)
             if not held:
@@ -221,9 +212,9 @@ class GroupCommit:
                 if not held:
                     self._turn.release()
                 return
-            driver = _driver(lease.connection)
-            driver.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
-            driver.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
+            sqlite = driver(lease.connection)
+            sqlite.execute(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+            sqlite.execute(f"RELEASE SAVEPOINT {SAVEPOINT}")
         except BaseException as error:
             self._fail_group(group, error)
             if not held:
@@ -276,9 +267,9 @@ class GroupCommit:
 
     def _begin_now(self) -> Group | None:
         """The group's transaction, begun only if the database's write lock is free now."""
-        conn = self._connection()
-        driver = _driver(conn)
-        driver.write_wait = 0.0  # read by QueuedConnection.begin_write
+        conn = self._write.get()
+        sqlite = driver(conn)
+        sqlite.write_wait = 0.0  # read by QueuedConnection.begin_write
         try:
             return Group(conn.begin(), time.monotonic())
         except WriterBusy:
@@ -287,10 +278,10 @@ class GroupCommit:
                 conn.rollback()
             return None
         except BaseException:
-            self._abandon()
+            self._write.abandon()
             raise
         finally:
-            driver.write_wait = None
+            sqlite.write_wait = None
 
     def take_kept(self) -> list[Group]:
         """The groups that kept the work of the held run's units of work since the last
@@ -339,8 +330,8 @@ class GroupCommit:
             if group is not None:
                 self._end(group, commit=True, announce=False)
                 if group.error is None:
-                    if self._wal is not None:
-                        self._wal.sync_later(group)
+                    if self._write.wal is not None:
+                        self._write.wal.sync_later(group)
                     else:
                         group.finish()
             database = self._database
@@ -372,13 +363,13 @@ class GroupCommit:
             return True
         self._end(group, commit=True, announce=False)
         self._turn.release()
-        if self._wal is not None and group.error is None:
+        if self._write.wal is not None and group.error is None:
             if sync_later:
                 # a held run goes on with its next jobs; the syncer makes this durable
-                self._wal.sync_later(group)
+                self._write.wal.sync_later(group)
                 return False
             # the next group writes while this one's WAL frames go to disk
-            self._wal.sync([group])
+            self._write.wal.sync([group])
         group.finish()
         return False
 
@@ -392,7 +383,7 @@ class GroupCommit:
                 group.transaction.rollback()
         except BaseException as error:  # noqa: BLE001 - every member is told, then raises it
             group.error = error
-            self._abandon()
+            self._write.abandon()
         finally:
             self._group = None
             if announce or group.error is not None:
@@ -400,7 +391,7 @@ class GroupCommit:
 
     def _fail_group(self, group: Group, error: BaseException) -> None:
         group.error = error
-        self._abandon()
+        self._write.abandon()
         self._group = None
         group.finish()
 
@@ -416,52 +407,13 @@ class GroupCommit:
         if lease.finished or lease.group is not self._group:
             raise RuntimeError("this unit of work's turn is over")
 
-    def _connection(self) -> Connection:
-        if self._conn is None or self._conn.closed or self._conn.invalidated:
-            self._conn = self._engine.connect()
-            self._pipeline_fsync(self._conn)
-        return self._conn
-
-    def _pipeline_fsync(self, conn: Connection) -> None:
-        """With ``synchronous=FULL`` a COMMIT fsyncs the WAL while it holds the write lock,
-        and every writer waits. This connection commits without that fsync (NORMAL) and
-        :class:`~orchestrator.store.durability.Wal` fsyncs it after the turn has passed on: the next group
-        writes meanwhile, and a member still hears of its commit only once it is on disk."""
-        driver = _driver(conn)
-        database = self._engine.url.database
-        if driver.execute("PRAGMA synchronous").fetchone()[0] < 2 or not database:
-            return
-        driver.execute("PRAGMA synchronous=NORMAL")
-        # checkpoints run after a group's fsync, outside the turn (Wal); SQLite's own, in
-        # the COMMIT that crosses the threshold, stays as a backstop
-        driver.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES * 4}")
-        if self._wal is None:
-            self._wal = Wal(str(Path(database).resolve()), pause=self.paused)
-
-    def _abandon(self) -> None:
-        """Drop the connection after an error that may have left it mid-transaction."""
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                conn.invalidate()
-                conn.close()
-            except Exception:  # noqa: BLE001, S110 - it is being thrown away
-                pass
-
     def close(self) -> None:
         """Close the shared connection (no group may be open), once the groups committed so
         far are durable."""
-        if self._wal is not None:
-            self._wal.close()
+        if self._write.wal is not None:
+            self._write.wal.close()
         if self._turn.acquire(BUSY_TIMEOUT_S):
             try:
-                conn, self._conn = self._conn, None
-                if conn is not None:
-                    conn.close()
+                self._write.close()
             finally:
                 self._turn.release()
-
-
-def _driver(conn: Connection) -> Any:
-    """The DBAPI connection under ``conn`` (``sqlite3.Connection``)."""
-    return conn.connection.driver_connection

@@ -216,7 +216,7 @@ def test_with_normal_sync_sqlite_commits_as_configured(engine: Engine) -> None:
     lease = group.begin()
     assert lease.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
     group.rollback(lease)
-    assert group._wal is None  # no fsync of ours either: NORMAL does not promise it
+    assert group._write.wal is None  # no fsync of ours either: NORMAL does not promise it
     group.close()
 
 
