@@ -219,7 +219,8 @@ def _connection_class(queue: WriterQueue) -> type[sqlite3.Connection]:
         """Holds ``queue`` from ``begin_write`` until the transaction ends."""
 
         holds_write_lock = False
-        #: how long the next ``begin_write`` waits for the queue (None: BUSY_TIMEOUT_S)
+        #: how long the next ``begin_write`` waits for the queue (None: BUSY_TIMEOUT_S);
+        #: with 0 it does not wait for SQLite's write lock either
         write_wait: float | None = None
 
         def begin_write(self) -> None:
@@ -228,10 +229,27 @@ def _connection_class(queue: WriterQueue) -> type[sqlite3.Connection]:
                 raise WriterBusy("database is locked (writer queue timed out)")
             self.holds_write_lock = True
             try:
-                self.execute("BEGIN IMMEDIATE")
+                if wait == 0:
+                    self._begin_at_once()
+                else:
+                    self.execute("BEGIN IMMEDIATE")
             except BaseException:
                 self._release()
                 raise
+
+        def _begin_at_once(self) -> None:
+            """BEGIN IMMEDIATE without SQLite's busy handler: a writer outside Ketenregie's
+            queue (a ``sqlite3`` shell, a backup) may hold the write lock, and the caller
+            (the event loop) must not sleep in the handler for up to the busy timeout."""
+            self.execute("PRAGMA busy_timeout=0")
+            try:
+                self.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                    raise
+                raise WriterBusy("database is locked (by a writer outside the queue)") from error
+            finally:
+                self.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
 
         def _release(self) -> None:
             if self.holds_write_lock:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -171,6 +173,42 @@ def test_when_the_write_lock_is_taken_the_jobs_wait_on_the_writer_thread(
     assert asyncio.run(_all(batcher, [_insert(engine, group, 2)])) == [2]
     assert batcher.thread_runs == 1
     assert _ids(engine) == [1, 2]
+
+
+def test_a_writer_outside_the_queue_does_not_block_the_loop(
+    engine: Engine, batcher: WriteBatcher, group: GroupCommit
+) -> None:
+    # a sqlite3 shell, say: it holds SQLite's write lock without Ketenregie's lock files
+    outside = sqlite3.connect(
+        str(engine.url.database), isolation_level=None, timeout=0, check_same_thread=False
+    )
+    outside.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(0.3, outside.execute, args=("COMMIT",))
+
+    async def main() -> tuple[object, list[float]]:
+        ticks: list[float] = []
+
+        async def tick() -> None:
+            while True:
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        ticker = asyncio.ensure_future(tick())
+        released.start()
+        result = await batcher.run(_insert(engine, group, 1))
+        ticker.cancel()
+        return result, ticks
+
+    try:
+        result, ticks = asyncio.run(main())
+    finally:
+        released.join()
+        outside.close()
+    assert result == 1
+    # the job waited on the writer thread; the loop went on meanwhile
+    assert batcher.thread_runs == 1
+    assert ticks[-1] - ticks[0] >= 0.25
+    assert max(b - a for a, b in pairwise(ticks)) < 0.15
 
 
 def test_the_wal_is_checkpointed_after_fsyncs_outside_the_turn(
