@@ -245,7 +245,7 @@ def _connection_class(queue: WriterQueue) -> type[sqlite3.Connection]:
             try:
                 self.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as error:
-                if error.sqlite_errorcode != sqlite3.SQLITE_BUSY:
+                if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:  # or BUSY_RECOVERY...
                     raise
                 raise WriterBusy("database is locked (by a writer outside the queue)") from error
             finally:
