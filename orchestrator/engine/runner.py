@@ -7,12 +7,8 @@ result. Nothing here touches a database or the wall clock.
 
 from __future__ import annotations
 
-import json
 import logging
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -22,9 +18,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.item_aware_event import (  # typ
 )
 from SpiffWorkflow.bpmn.specs.event_definitions.message import (  # type: ignore[import-untyped, unused-ignore]
     MessageEventDefinition,
-)
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import (  # type: ignore[import-untyped, unused-ignore]
-    ThrowingEvent,
 )
 from SpiffWorkflow.bpmn.specs.mixins.user_task import (  # type: ignore[import-untyped, unused-ignore]
     UserTask,
@@ -46,14 +39,14 @@ from orchestrator.domain.errors import (
 )
 from orchestrator.domain.runtime import InstanceSnapshot, InstanceStatus
 from orchestrator.engine import event_subprocess, hot
+from orchestrator.engine.bundles import Bundles, LoadedBundle
 from orchestrator.engine.catching import error_catcher, trigger_start_events
 from orchestrator.engine.compiler import Compiler
 from orchestrator.engine.contract import Compilation, EngineFailure, SourceFile
 from orchestrator.engine.dmn import evaluate_decision, parse_dmn
 from orchestrator.engine.history import PRUNE_AFTER, prune_history
 from orchestrator.engine.scope import share_changes
-from orchestrator.engine.scripting import DiagramFailure, SafeScriptEngine
-from orchestrator.engine.serializer import build_serializer
+from orchestrator.engine.scripting import DiagramFailure
 from orchestrator.engine.snapshot import SnapshotBuilder, all_tasks, waiting_events
 from orchestrator.engine.specs import ExternalTask
 
@@ -62,19 +55,6 @@ log = logging.getLogger(__name__)
 #: a stalled workflow (SpiffWorkflow walks task trees at most 1000 deep) is pushed on
 #: this many times before it is declared a runaway loop
 MAX_STALL_ROUNDS = 10_000
-
-#: the state's JSON; the registry's output holds no cycles, so skip the check for them
-_STATE_ENCODER = json.JSONEncoder(separators=(",", ":"), default=str, check_circular=False)
-
-
-@dataclass
-class _Loaded:
-    key: str
-    spec: Any
-    subprocess_specs: dict[str, Any]
-    script_engine: SafeScriptEngine
-    #: element id -> signal name of every event that throws a signal
-    signal_throwers: dict[str, str] = field(default_factory=dict)
 
 
 class SpiffEngine:
@@ -99,12 +79,13 @@ class SpiffEngine:
     ) -> None:
         self.clock = clock
         self._compiler = Compiler()
-        self._registry = build_serializer().registry
-        self._cache: OrderedDict[str, _Loaded] = OrderedDict()
-        self._cache_size = cache_size
-        self._cache_lock = threading.Lock()
         self.hot = hot.HotWorkflows(hot_size)
-        self._verify_hot = self.VERIFY_HOT if verify_hot is None else verify_hot
+        self.bundles = Bundles(
+            clock,
+            self.hot,
+            size=cache_size,
+            verify=self.VERIFY_HOT if verify_hot is None else verify_hot,
+        )
 
     # -- deploy ----------------------------------------------------------------------------
 
@@ -131,7 +112,7 @@ class SpiffEngine:
         business_key: str | None,
         message_name: str | None = None,
     ) -> InstanceSnapshot:
-        loaded = self._load(bundle)
+        loaded = self.bundles.load(bundle)
         workflow = BpmnWorkflow(
             loaded.spec, loaded.subprocess_specs, script_engine=loaded.script_engine
         )
@@ -161,7 +142,7 @@ class SpiffEngine:
     def complete_user_task(
         self, bundle: str, state: str, task_id: str, variables: Mapping[str, Any]
     ) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         task = self._open_task(workflow, task_id, UserTask, "human task")
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
         accepted = builder.validate_form(task, variables)
@@ -180,7 +161,7 @@ class SpiffEngine:
     def complete_job(
         self, bundle: str, state: str, task_id: str, variables: Mapping[str, Any]
     ) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         task = self._open_task(workflow, task_id, ExternalTask, "job")
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
         completed: list[str] = []
@@ -204,7 +185,7 @@ class SpiffEngine:
         message: str = "",
         variables: Mapping[str, Any] | None = None,
     ) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         task = self._open_task(workflow, task_id, ExternalTask, "job")
         payload = {**(variables or {}), "errorCode": error_code, "errorMessage": message}
         event = BpmnEvent(ErrorEventDefinition(error_code, code=error_code), payload)
@@ -224,7 +205,7 @@ class SpiffEngine:
         return self._guarded(workflow, loaded, completed, act)
 
     def fire_timers(self, bundle: str, state: str, task_ids: Sequence[str]) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         completed: list[str] = []
 
         def act() -> None:
@@ -243,7 +224,7 @@ class SpiffEngine:
         message_name: str,
         variables: Mapping[str, Any],
     ) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         task = self._find(workflow, task_id)
         found = [
             d
@@ -266,7 +247,7 @@ class SpiffEngine:
         return self._guarded(workflow, loaded, completed, act)
 
     def signal(self, bundle: str, state: str, signal_name: str) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         completed: list[str] = []
 
         def act() -> None:
@@ -276,7 +257,7 @@ class SpiffEngine:
         return self._guarded(workflow, loaded, completed, act)
 
     def terminate(self, bundle: str, state: str) -> InstanceSnapshot:
-        loaded, workflow = self._restore(bundle, state)
+        loaded, workflow = self.bundles.restore(bundle, state)
         workflow.cancel()
         snapshot = self._snapshot(workflow, loaded, [])
         return InstanceSnapshot(
@@ -286,68 +267,6 @@ class SpiffEngine:
         )
 
     # -- internals -------------------------------------------------------------------------
-
-    def _load(self, bundle: str) -> _Loaded:
-        with self._cache_lock:  # API threads run steps at once (on PostgreSQL)
-            cached = self._cache.get(bundle)
-            if cached is not None:
-                self._cache.move_to_end(bundle)
-                return cached
-        dct = json.loads(bundle)
-        spec = self._registry.restore(dct["spec"])
-        subprocess_specs = {
-            name: self._registry.restore(sub) for name, sub in dct["subprocess_specs"].items()
-        }
-        decisions = {
-            ref: parse_dmn(source.encode("utf-8"), f"{ref}.dmn")
-            for ref, source in dct.get("decisions", {}).items()
-        }
-        engine = SafeScriptEngine(self.clock, dct.get("extensions", {}), decisions)
-        throwers = {
-            task_spec.bpmn_id: task_spec.event_definition.name
-            for process in [spec, *subprocess_specs.values()]
-            for task_spec in process.task_specs.values()
-            if isinstance(task_spec, ThrowingEvent)
-            and isinstance(task_spec.event_definition, SignalEventDefinition)
-        }
-        loaded = _Loaded(dct["key"], spec, subprocess_specs, engine, throwers)
-        with self._cache_lock:
-            raced = self._cache.get(bundle)
-            if raced is not None:
-                return raced  # another thread loaded it meanwhile: one object per bundle
-            self._cache[bundle] = loaded
-            if len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return loaded
-
-    def _restore(self, bundle: str, state: str) -> tuple[_Loaded, Any]:
-        loaded = self._load(bundle)
-        kept = self.hot.take(state, loaded)
-        if kept is not None:
-            if self._verify_hot:
-                self._verify(kept, loaded, state)
-            return loaded, kept
-        return loaded, self._deserialize(loaded, state)
-
-    def _deserialize(self, loaded: _Loaded, state: str) -> Any:
-        workflow = self._registry.restore(
-            json.loads(state), spec=loaded.spec, subprocess_specs=loaded.subprocess_specs
-        )
-        workflow.script_engine = loaded.script_engine
-        event_subprocess.install(workflow)
-        return workflow
-
-    def _verify(self, kept: Any, loaded: _Loaded, state: str) -> None:
-        """Verifying mode: fail unless ``kept`` is what restoring ``state`` gives."""
-        problems = []
-        again = self._serialize(kept)
-        if again != state:
-            problems.append("the kept workflow no longer serializes to its state")
-        fresh = self._deserialize(loaded, state)
-        problems.extend(hot.differences(kept, fresh))
-        hot.dismantle(fresh)
-        if problems:
-            raise AssertionError("hot workflow differs from its state: " + "; ".join(problems))
 
     @staticmethod
     def _find(workflow: Any, task_id: str) -> Any:
@@ -398,7 +317,7 @@ class SpiffEngine:
         raise EngineFailure("the process keeps looping without waiting; is there a loop?")
 
     def _guarded(
-        self, workflow: Any, loaded: _Loaded, completed: list[str], act: Callable[[], None]
+        self, workflow: Any, loaded: LoadedBundle, completed: list[str], act: Callable[[], None]
     ) -> InstanceSnapshot:
         """Run ``act`` and snapshot the workflow; then keep it for the instance's next step,
         or take it apart (see :func:`hot.dismantle`)."""
@@ -420,7 +339,7 @@ class SpiffEngine:
                 hot.dismantle(workflow)
 
     def _step(
-        self, workflow: Any, loaded: _Loaded, completed: list[str], act: Callable[[], None]
+        self, workflow: Any, loaded: LoadedBundle, completed: list[str], act: Callable[[], None]
     ) -> InstanceSnapshot:
         try:
             act()
@@ -439,14 +358,13 @@ class SpiffEngine:
             element = task.task_spec.bpmn_id if task is not None else None
             raise EngineFailure(str(exc).split("\n")[0], element_id=element) from None
 
-    def _serialize(self, workflow: Any) -> str:
-        return _STATE_ENCODER.encode(self._registry.convert(workflow))
-
-    def _snapshot(self, workflow: Any, loaded: _Loaded, completed: list[str]) -> InstanceSnapshot:
+    def _snapshot(
+        self, workflow: Any, loaded: LoadedBundle, completed: list[str]
+    ) -> InstanceSnapshot:
         builder = SnapshotBuilder(workflow, loaded.script_engine, self.clock)
 
         def serialize() -> str:
-            return self._serialize(workflow)
+            return self.bundles.serialize(workflow)
 
         # Signals are broadcast (to other instances too) even when one is caught here.
         signals = [loaded.signal_throwers[e] for e in completed if e in loaded.signal_throwers]

@@ -81,7 +81,7 @@ def test_other_bundle_objects_miss(engine: SpiffEngine) -> None:
     bundle = deploy(engine, two_steps())["p"]
     run = Run(engine, bundle)
     run.start()
-    engine._cache.clear()  # the bundle is loaded again: new spec objects
+    engine.bundles.clear()  # the bundle is loaded again: new spec objects
     run.complete("a", {"n": 1})
     assert (engine.hot.hits, engine.hot.misses) == (0, 1)
 
@@ -102,7 +102,7 @@ def test_an_equal_value_of_another_type_is_not_kept() -> None:
     bundle = deploy(engine, two_steps())["p"]
     run = Run(engine, bundle)
     run.start({"vlag": 1})
-    workflow = engine.hot.take(run.state, engine._load(bundle))
+    workflow = engine.hot.take(run.state, engine.bundles.load(bundle))
     assert workflow is not None and hot.reusable(workflow)
     [ready] = [t for t in workflow.tasks.values() if t.task_spec.bpmn_id == "a"]
     ready.data["vlag"] = True
@@ -114,7 +114,7 @@ def test_verifying_mode_finds_a_changed_workflow() -> None:
     bundle = deploy(engine, two_steps())["p"]
     run = Run(engine, bundle)
     run.start()
-    loaded = engine._load(bundle)
+    loaded = engine.bundles.load(bundle)
     workflow = engine.hot.take(run.state, loaded)
     [ready] = [t for t in workflow.tasks.values() if t.task_spec.bpmn_id == "a"]
     ready.data["stiekem"] = 1  # changed after it was serialized
