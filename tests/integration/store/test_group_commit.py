@@ -176,39 +176,33 @@ def test_sqlite_synchronous_is_configurable(tmp_path: Path, setting: str, pragma
 
 
 def test_with_full_sync_the_wal_is_fsynced_after_the_turn_and_before_the_answer(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    full_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    engine = create_db_engine(f"sqlite:///{tmp_path}/full.sqlite", synchronous="FULL")
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table t (id integer primary key, v text not null)"))
-        group = GroupCommit(engine)
-        synced: list[tuple[int, bool]] = []
-        real_fsync = os.fsync
+    group = GroupCommit(full_engine)
+    synced: list[tuple[int, bool]] = []
+    real_fsync = os.fsync
 
-        def fsync(fd: int) -> None:
-            # the turn has passed on: the next writer need not wait for the disk
-            synced.append((fd, group._turn.acquire(0.0)))
-            group._turn.release()
-            real_fsync(fd)
+    def fsync(fd: int) -> None:
+        # the turn has passed on: the next writer need not wait for the disk
+        synced.append((fd, group._turn.acquire(0.0)))
+        group._turn.release()
+        real_fsync(fd)
 
-        monkeypatch.setattr("orchestrator.store.durability.os.fsync", fsync)
-        _insert(group, 1)
-        assert [held for _, held in synced] == [True]
-        # the shared connection commits without SQLite's own fsync (it is done above)
-        lease = group.begin()
-        assert lease.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
-        group.rollback(lease)
+    monkeypatch.setattr("orchestrator.store.durability.os.fsync", fsync)
+    _insert(group, 1)
+    assert [held for _, held in synced] == [True]
+    # the shared connection commits without SQLite's own fsync (it is done above)
+    lease = group.begin()
+    assert lease.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    group.rollback(lease)
 
-        def broken(fd: int) -> None:
-            raise OSError(5, "Input/output error")
+    def broken(fd: int) -> None:
+        raise OSError(5, "Input/output error")
 
-        monkeypatch.setattr("orchestrator.store.durability.os.fsync", broken)
-        with pytest.raises(GroupCommitFailed):
-            _insert(group, 2)  # committed, but not known to be on disk: not acknowledged
-        group.close()
-    finally:
-        engine.dispose()
+    monkeypatch.setattr("orchestrator.store.durability.os.fsync", broken)
+    with pytest.raises(GroupCommitFailed):
+        _insert(group, 2)  # committed, but not known to be on disk: not acknowledged
+    group.close()
 
 
 def test_with_normal_sync_sqlite_commits_as_configured(engine: Engine) -> None:
@@ -228,67 +222,55 @@ def _wal_frames(path: Path) -> int:
 
 
 def test_a_checkpoint_during_an_open_group_still_lets_the_wal_start_over(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    full_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # only the checkpoint this test runs, none of the group's own
     monkeypatch.setattr("orchestrator.store.durability.CHECKPOINT_EVERY_S", 3600.0)
-    path = tmp_path / "restart.sqlite"
-    engine = create_db_engine(f"sqlite:///{path}", synchronous="FULL")
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table t (id integer primary key, v text not null)"))
-        group = GroupCommit(engine)
-        for row in range(50):
-            _insert_big(group, row)
-        written = _wal_frames(path)
-        assert written > 50
-        # a held run (the event loop) has a group open when the checkpoint runs ...
-        assert group.hold()
-        _insert_big(group, 50)
-        kept = group.take_kept()
-        checkpointer = Checkpointer(pause=group.paused)
-        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        checkpoint = threading.Thread(target=checkpointer._checkpoint, args=(conn,))
-        checkpoint.start()
-        _wait_for_waiters(group, 1)  # its last step waits for the turn
-        # ... and ends it: the checkpoint commits the group and copies the rest
-        group.release(sync_later=True)
-        checkpoint.join(5)
-        assert not checkpoint.is_alive()
-        conn.close()
-        assert [g.done.wait(5) and g.error is None for g in kept] == [True]  # and durable
-        # so the next writer starts the WAL over instead of appending to it
-        _insert_big(group, 51)
-        assert _wal_frames(path) < 10
-        assert _ids(engine) == list(range(52))
-        group.close()
-    finally:
-        engine.dispose()
+    path = Path(str(full_engine.url.database))
+    group = GroupCommit(full_engine)
+    for row in range(50):
+        _insert_big(group, row)
+    written = _wal_frames(path)
+    assert written > 50
+    # a held run (the event loop) has a group open when the checkpoint runs ...
+    assert group.hold()
+    _insert_big(group, 50)
+    kept = group.take_kept()
+    checkpointer = Checkpointer(pause=group.paused)
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    checkpoint = threading.Thread(target=checkpointer._checkpoint, args=(conn,))
+    checkpoint.start()
+    _wait_for_waiters(group, 1)  # its last step waits for the turn
+    # ... and ends it: the checkpoint commits the group and copies the rest
+    group.release(sync_later=True)
+    checkpoint.join(5)
+    assert not checkpoint.is_alive()
+    conn.close()
+    assert [g.done.wait(5) and g.error is None for g in kept] == [True]  # and durable
+    # so the next writer starts the WAL over instead of appending to it
+    _insert_big(group, 51)
+    assert _wal_frames(path) < 10
+    assert _ids(full_engine) == list(range(52))
+    group.close()
 
 
 def test_the_checkpoints_last_step_holds_off_writers_of_other_processes(
-    tmp_path: Path,
+    full_engine: Engine,
 ) -> None:
-    path = (tmp_path / "paused.sqlite").resolve()
-    engine = create_db_engine(f"sqlite:///{path}", synchronous="FULL")
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table t (id integer primary key, v text not null)"))
-        group = GroupCommit(engine)
-        _insert(group, 1)
-        other = WriterQueue(path.with_name(path.name + "-writer"))  # another process's
-        got_in: list[bool] = []
+    path = Path(str(full_engine.url.database))
+    group = GroupCommit(full_engine)
+    _insert(group, 1)
+    other = WriterQueue(path.with_name(path.name + "-writer"))  # another process's
+    got_in: list[bool] = []
 
-        def work() -> None:
-            got_in.append(other.acquire(0.0))
+    def work() -> None:
+        got_in.append(other.acquire(0.0))
 
-        assert group.paused(work)
-        assert got_in == [False]
-        assert other.acquire(0.0)  # and free again after it
-        other.release()
-        group.close()
-    finally:
-        engine.dispose()
+    assert group.paused(work)
+    assert got_in == [False]
+    assert other.acquire(0.0)  # and free again after it
+    other.release()
+    group.close()
 
 
 def _insert_big(group: GroupCommit, row: int) -> None:

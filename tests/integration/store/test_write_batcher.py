@@ -25,12 +25,8 @@ from orchestrator.store.uow import UnitOfWork
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = create_db_engine(f"sqlite:///{tmp_path}/batch.sqlite", synchronous="FULL")
-    with engine.begin() as conn:
-        conn.execute(text("create table t (id integer primary key, v text not null)"))
-    yield engine
-    engine.dispose()
+def engine(full_engine: Engine) -> Engine:
+    return full_engine
 
 
 @pytest.fixture
