@@ -15,6 +15,7 @@ import os
 import sqlite3
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -208,7 +209,7 @@ class Checkpointer:
                         conn.execute("PRAGMA synchronous=FULL")
                         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
                     self._checkpoint(conn)
-                except sqlite3.Error as error:
+                except Exception as error:  # noqa: BLE001 - the thread must live on: logged, next time again
                     log.warning("wal.checkpoint_failed", error=str(error))
         finally:
             if conn is not None:
@@ -234,7 +235,9 @@ class WriteConnection:
 
     def __init__(self, engine: Engine, pause: Pause) -> None:
         self._engine = engine
-        self._pause = pause
+        # the checkpointer thread holds it: a GroupCommit dropped without close() (whose
+        # method it is) must still be collected
+        self._pause = _weakly(pause)
         self._conn: Connection | None = None
         #: the WAL this process fsyncs itself after a group's COMMIT (FULL only)
         self.wal: Wal | None = None
@@ -266,8 +269,9 @@ class WriteConnection:
         if sqlite.execute("PRAGMA synchronous").fetchone()[0] < 2 or not database:
             return
         sqlite.execute("PRAGMA synchronous=NORMAL")
-        # checkpoints run after a group's fsync, outside the turn (Checkpointer); SQLite's
-        # own, in the COMMIT that crosses the threshold, stays as a backstop
+        # checkpoints run after a group's fsync on a thread of their own (Checkpointer;
+        # only the last step takes the turn); SQLite's own, in the COMMIT that crosses
+        # the threshold, stays as a backstop
         sqlite.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES * 4}")
         if self.wal is None:
             self.wal = Wal(str(Path(database).resolve()), pause=self._pause)
@@ -276,3 +280,15 @@ class WriteConnection:
 def driver(conn: Connection) -> Any:
     """The DBAPI connection under ``conn`` (``sqlite3.Connection``)."""
     return conn.connection.driver_connection
+
+
+def _weakly(pause: Pause) -> Pause:
+    """``pause`` (a bound method) without keeping its object alive; once that is gone,
+    nothing is paused (False)."""
+    method = weakref.WeakMethod(pause)
+
+    def weak(work: Callable[[], None]) -> bool:
+        bound = method()
+        return False if bound is None else bound(work)
+
+    return weak

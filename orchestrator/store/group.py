@@ -24,7 +24,7 @@ commits return at once, and the run tells its callers the outcome once the group
 (:meth:`Group.when_done`). The run's last group is fsynced by a syncer thread
 (:mod:`.durability`), so the run's thread, the event loop, goes on serving meanwhile.
 With ``synchronous=FULL`` the WAL is checkpointed by a thread of its own, not in a
-writer's COMMIT.
+writer's COMMIT; only its last step takes the turn (:meth:`GroupCommit.paused`).
 
 Readers (read-only units of work) use pooled connections of their own and see a group's
 work once it is committed. Writers in other processes, or on other engines of the same
@@ -327,7 +327,9 @@ class GroupCommit:
             return False
         try:
             group = self._group
-            if group is not None:
+            if group is not None and group.members == 0:
+                self._end(group, commit=False)  # nothing kept in it (all rolled back)
+            elif group is not None:
                 self._end(group, commit=True, announce=False)
                 if group.error is None:
                     if self._write.wal is not None:

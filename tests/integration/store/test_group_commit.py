@@ -3,11 +3,13 @@ a failed commit reported to every member, nothing acknowledged before it is dura
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import struct
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -277,3 +279,58 @@ def _insert_big(group: GroupCommit, row: int) -> None:
     lease = group.begin()
     lease.connection.execute(text("insert into t values (:i, :v)"), {"i": row, "v": "x" * 4000})
     group.commit(lease)
+
+
+def test_the_checkpoints_last_step_rolls_back_a_group_that_kept_nothing(
+    full_engine: Engine,
+) -> None:
+    group = GroupCommit(full_engine)
+    _insert(group, 1)
+    committed = group.groups_committed
+    assert group.hold(blocking=False)  # the loop's run: its group is open before any job
+    lease = group.begin()
+    lease.connection.execute(text("insert into t values (2, 'x')"))
+    group.rollback(lease)  # ... and its only job is rolled back
+    paused = threading.Thread(target=group.paused, args=(lambda: None,))
+    paused.start()
+    _wait_for_waiters(group, 1)
+    group.release(sync_later=True)
+    paused.join(5)
+    assert group.groups_committed == committed  # nothing to commit, nothing counted
+    assert _ids(full_engine) == [1]
+    group.close()
+
+
+def test_a_dropped_group_commit_is_not_kept_alive_by_its_checkpointer(
+    full_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("orchestrator.store.durability.CHECKPOINT_EVERY_S", 0.0)
+    group = GroupCommit(full_engine)
+    _insert(group, 1)  # the fsync pokes the checkpointer: its thread runs
+    wal = group._write.wal
+    assert wal is not None
+    dropped = weakref.ref(group)
+    del group
+    gc.collect()
+    assert dropped() is None
+    wal.close()
+
+
+def test_the_checkpointer_lives_on_after_a_failed_pause(
+    full_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("orchestrator.store.durability.CHECKPOINT_EVERY_S", 0.0)
+    calls: list[int] = []
+
+    def broken(work: object) -> bool:
+        calls.append(1)
+        raise OSError(37, "No locks available")  # flock on a file system without locks
+
+    checkpointer = Checkpointer(pause=broken)
+    for expected in (1, 2):
+        checkpointer.poke(str(full_engine.url.database))
+        deadline = time.monotonic() + 5
+        while len(calls) < expected:
+            assert time.monotonic() < deadline, "the checkpointer thread is gone"
+            time.sleep(0.005)
+    checkpointer.close()
