@@ -35,6 +35,7 @@ from typing import Any, TypeVar
 
 import structlog
 
+from orchestrator.store.durability import ThreadedWorker
 from orchestrator.store.group import Group, GroupCommit
 
 log = structlog.get_logger(__name__)
@@ -52,11 +53,13 @@ class _Job:
     kept: list[Group] = field(default_factory=list)
 
 
-class WriteBatcher:
+class WriteBatcher(ThreadedWorker):
     """Runs write jobs in groups: on the event loop when the turn is free, else on a
-    writer thread that waits for it."""
+    writer thread that waits for it. :meth:`close` stops taking jobs; those queued for
+    the thread still run."""
 
     def __init__(self, group: GroupCommit, *, name: str = "ketenregie-writer") -> None:
+        super().__init__()
         self._group = group
         self._name = name
         #: jobs for the next drain on the loop (touched on the loop's thread only)
@@ -64,9 +67,6 @@ class WriteBatcher:
         self._drain_scheduled = False
         #: jobs for the writer thread
         self._queue: deque[_Job] = deque()
-        self._wake = threading.Condition(threading.Lock())
-        self._thread: threading.Thread | None = None
-        self._closed = False
         #: runs (groups of jobs) and jobs, since start: on the loop and on the thread
         self.runs = 0
         self.jobs = 0
@@ -86,16 +86,6 @@ class WriteBatcher:
             self._drain_scheduled = True
             loop.call_soon(self._drain)
         return await future
-
-    def close(self, timeout: float = 10.0) -> None:
-        """Stop taking jobs; those queued for the thread still run. Waits up to
-        ``timeout`` for the thread."""
-        with self._wake:
-            self._closed = True
-            self._wake.notify()
-            thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
 
     # ------------------------------------------------------------------ on the loop
     def _drain(self) -> None:

@@ -97,16 +97,34 @@ class Wal:
 CHECKPOINT_EVERY_S = 0.5
 
 
-class Syncer(Generic[T]):
+class ThreadedWorker:
+    """Work done by a thread of its own that ``_wake`` wakes (started on first use by the
+    subclass). :meth:`close` stops it once what is queued is done."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition(threading.Lock())
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Take no more work; what is queued is still done. Waits up to ``timeout`` for the
+        thread."""
+        with self._wake:
+            self._closed = True
+            self._wake.notify()
+            thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+
+class Syncer(ThreadedWorker, Generic[T]):
     """A thread that makes committed groups durable: ``sync`` gets all that are waiting (one
     fsync for them)."""
 
     def __init__(self, sync: Callable[[list[T]], None]) -> None:
+        super().__init__()
         self._sync = sync
         self._pending: list[T] = []
-        self._wake = threading.Condition(threading.Lock())
-        self._thread: threading.Thread | None = None
-        self._closed = False
 
     def submit(self, group: T) -> None:
         """Queue ``group`` for the thread; once closed, make it durable here and now."""
@@ -122,15 +140,6 @@ class Syncer(Generic[T]):
                     self._wake.notify()
                 return
         self._sync([group])
-
-    def close(self, timeout: float = 10.0) -> None:
-        """Make what is pending durable and stop the thread."""
-        with self._wake:
-            self._closed = True
-            self._wake.notify()
-            thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
 
     def _loop(self) -> None:
         while True:
